@@ -1,0 +1,218 @@
+// Shapes of the HTTP API (see the API contract). Lists of literal values are exported as
+// arrays so the locale test can check that each one has a translation.
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export const ROLES = ['admin', 'operator', 'analyst', 'agent', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'dashboard:read',
+  'customers:read',
+  'customers:read_pii',
+  'customers:write',
+  'users:read',
+  'users:manage',
+  'apikeys:manage',
+  'audit:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ORDER_STATUSES = ['paid', 'fulfilled', 'cancelled', 'refunded', 'partially_refunded'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const ACTOR_TYPES = ['user', 'api_key', 'system', 'cli'] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];
+
+export const USER_STATUSES = ['active', 'disabled'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+export const AUDIT_PROBLEM_KINDS = ['modified', 'deleted', 'broken_link'] as const;
+export type AuditProblemKind = (typeof AUDIT_PROBLEM_KINDS)[number];
+
+/** Audit actions named in the contract; others are shown as sent by the server. */
+export const KNOWN_AUDIT_ACTIONS = [
+  'auth.login',
+  'auth.login_failed',
+  'customer.read_pii',
+  'customer.list_pii',
+  'customer.create',
+  'customer.update',
+  'user.create',
+  'user.update',
+  'api_key.create',
+  'api_key.revoke',
+] as const;
+
+/** Error codes the console translates; unknown codes fall back to the server message. */
+export const KNOWN_ERROR_CODES = [
+  'auth.invalid_credentials',
+  'auth.locked',
+  'auth.unauthenticated',
+  'auth.forbidden',
+  'auth.email_taken',
+  'auth.last_admin',
+  'rate_limit.exceeded',
+  'customers.not_found',
+  'http.network',
+] as const;
+
+export const IDENTIFIER_TYPES = ['phone', 'email', 'member_no'] as const;
+
+export const CUSTOMER_SORT_FIELDS = ['createdAt', 'displayName', 'lastOrderAt', 'totalSpentFen', 'orderCount'] as const;
+export type CustomerSortField = (typeof CUSTOMER_SORT_FIELDS)[number];
+export type SortOrder = 'asc' | 'desc';
+
+export interface Me {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  permissions: Permission[];
+  locale: Locale | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface MonthlyPoint {
+  month: string;
+  orders: number;
+  revenueFen: number;
+  newCustomers: number;
+}
+
+export interface DashboardOverview {
+  customers: { total: number; newLast30d: number };
+  orders: { total: number; last30d: number };
+  revenueFen: { last30d: number; last365d: number };
+  refundRate: number;
+  activeCustomers90d: number;
+  monthly: MonthlyPoint[];
+}
+
+export interface CustomerListItem {
+  id: string;
+  displayName: string;
+  phone: string | null;
+  email: string | null;
+  memberNo: string | null;
+  createdAt: string;
+  orderCount: number;
+  totalSpentFen: number;
+  lastOrderAt: string | null;
+}
+
+export interface CustomerPage extends Page<CustomerListItem> {
+  masked: boolean;
+}
+
+export interface CustomerIdentifier {
+  type: string;
+  value: string;
+  source: string;
+  createdAt: string;
+}
+
+export interface CustomerStats {
+  orderCount: number;
+  totalSpentFen: number;
+  refundedFen: number;
+  averageOrderFen: number;
+  firstOrderAt: string | null;
+  lastOrderAt: string | null;
+}
+
+export interface CustomerDetail {
+  id: string;
+  displayName: string;
+  phone: string | null;
+  email: string | null;
+  memberNo: string | null;
+  attributes: Record<string, unknown>;
+  source: string;
+  createdAt: string;
+  updatedAt: string;
+  identifiers: CustomerIdentifier[];
+  stats: CustomerStats;
+  masked: boolean;
+}
+
+export interface CustomerInput {
+  displayName?: string;
+  phone?: string;
+  email?: string;
+  memberNo?: string;
+}
+
+export interface OrderLine {
+  lineNo: number;
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPriceFen: number;
+  amountFen: number;
+}
+
+export interface Order {
+  id: string;
+  externalId: string;
+  source: string;
+  status: OrderStatus;
+  currency: string;
+  totalFen: number;
+  refundedFen: number;
+  placedAt: string;
+  lines: OrderLine[];
+}
+
+export interface User {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  status: UserStatus;
+  lastLoginAt: string | null;
+  createdAt: string;
+}
+
+export interface RoleMatrix {
+  permissions: Permission[];
+  roles: { role: Role; permissions: Permission[] }[];
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  createdBy: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface AuditEntry {
+  seq: number;
+  id: string;
+  at: string;
+  actorType: ActorType;
+  actorId: string | null;
+  actorLabel: string | null;
+  action: string;
+  subjectType: string | null;
+  subjectId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface AuditVerifyResult {
+  ok: boolean;
+  checked: number;
+  problems: { seq: number; kind: AuditProblemKind; message: string }[];
+}

@@ -1,0 +1,62 @@
+import { Result, Spin } from 'antd';
+import { lazy, type ReactNode, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { RequirePermission } from './components/require-permission';
+import { AppLayout } from './layout/app-layout';
+import { firstAllowedPath } from './layout/nav-pages';
+import { NotFoundPage } from './pages/errors/not-found-page';
+import { useSession } from './session/session-context';
+
+// Pages load on demand so the login screen does not pay for ECharts.
+const LoginPage = lazy(() => import('./pages/auth/login-page').then((m) => ({ default: m.LoginPage })));
+const DashboardPage = lazy(() => import('./pages/dashboard/dashboard-page').then((m) => ({ default: m.DashboardPage })));
+const CustomerListPage = lazy(() => import('./pages/customers/customer-list-page').then((m) => ({ default: m.CustomerListPage })));
+const CustomerDetailPage = lazy(() => import('./pages/customers/customer-detail-page').then((m) => ({ default: m.CustomerDetailPage })));
+const UsersPage = lazy(() => import('./pages/users/users-page').then((m) => ({ default: m.UsersPage })));
+const ApiKeysPage = lazy(() => import('./pages/users/api-keys-page').then((m) => ({ default: m.ApiKeysPage })));
+const AuditPage = lazy(() => import('./pages/audit/audit-page').then((m) => ({ default: m.AuditPage })));
+
+const FullPageSpin = () => <Spin size="large" style={{ display: 'block', marginTop: '30vh' }} />;
+
+const Authenticated = () => {
+  const { me, loggedOut } = useSession();
+  const location = useLocation();
+  if (me === undefined) return <FullPageSpin />;
+  if (me === null && loggedOut) return <Navigate to="/login" replace />;
+  if (me === null) {
+    const next = encodeURIComponent(`${location.pathname}${location.search}`);
+    return <Navigate to={`/login?next=${next}`} replace />;
+  }
+  return <AppLayout me={me} />;
+};
+
+const Home = () => {
+  const { t } = useTranslation();
+  const { me } = useSession();
+  const target = me ? firstAllowedPath(me.permissions) : undefined;
+  if (target) return <Navigate to={target} replace />;
+  return <Result status="403" title="403" subTitle={t('result.noPages')} />;
+};
+
+const guarded = (permission: Parameters<typeof RequirePermission>[0]['permission'], page: ReactNode) => (
+  <RequirePermission permission={permission}>{page}</RequirePermission>
+);
+
+export const AppRoutes = () => (
+  <Suspense fallback={<FullPageSpin />}>
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route element={<Authenticated />}>
+        <Route index element={<Home />} />
+        <Route path="dashboard" element={guarded('dashboard:read', <DashboardPage />)} />
+        <Route path="customers" element={guarded('customers:read', <CustomerListPage />)} />
+        <Route path="customers/:id" element={guarded('customers:read', <CustomerDetailPage />)} />
+        <Route path="users" element={guarded('users:read', <UsersPage />)} />
+        <Route path="api-keys" element={guarded('apikeys:manage', <ApiKeysPage />)} />
+        <Route path="audit" element={guarded('audit:read', <AuditPage />)} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  </Suspense>
+);

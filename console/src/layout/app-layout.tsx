@@ -1,0 +1,82 @@
+import { LogoutOutlined } from '@ant-design/icons';
+import { App, Button, Layout, Menu, Space, Spin, Tag, Typography } from 'antd';
+import { Suspense, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Outlet, useLocation } from 'react-router-dom';
+import type { Me } from '../api/types';
+import { LangSwitch } from '../components/lang-switch';
+import { errorMessage } from '../i18n/error-message';
+import { useSession } from '../session/session-context';
+import { allowedPages, type NavKey, pageForPath } from './nav-pages';
+
+const { Header, Sider, Content } = Layout;
+
+export const AppLayout = ({ me }: { me: Me }) => {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const { logout } = useSession();
+  const location = useLocation();
+  const [collapsed, setCollapsed] = useState(false);
+
+  const labels: Record<NavKey, string> = {
+    dashboard: t('nav.dashboard'),
+    customers: t('nav.customers'),
+    users: t('nav.users'),
+    'api-keys': t('nav.apiKeys'),
+    audit: t('nav.audit'),
+  };
+  const items = allowedPages(me.permissions).map((page) => ({
+    key: page.key,
+    icon: page.icon,
+    label: (
+      <Link to={page.path} data-testid={`nav-${page.key}`}>
+        {labels[page.key]}
+      </Link>
+    ),
+  }));
+  const selected = pageForPath(location.pathname)?.key;
+
+  const onLogout = () => {
+    // The session then has no user, and the route guard sends the browser to /login.
+    logout().catch((error: unknown) => message.error(errorMessage(t, error)));
+  };
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} theme="light" width={220}>
+        <div style={{ padding: 16, fontWeight: 600, fontSize: 18, whiteSpace: 'nowrap', overflow: 'hidden' }}>
+          {collapsed ? t('app.shortName') : t('app.name')}
+        </div>
+        <Menu mode="inline" selectedKeys={selected ? [selected] : []} items={items} />
+      </Sider>
+      <Layout>
+        <Header
+          style={{
+            background: 'transparent',
+            display: 'flex',
+            justifyContent: 'flex-end',
+            alignItems: 'center',
+            gap: 16,
+            paddingInline: 24,
+          }}
+        >
+          <LangSwitch />
+          <Space size="small">
+            <Typography.Text data-testid="user-name">{me.displayName}</Typography.Text>
+            <Tag color="blue" data-testid="user-role">
+              {t(`roles.${me.role}`)}
+            </Tag>
+          </Space>
+          <Button icon={<LogoutOutlined />} onClick={onLogout} data-testid="logout">
+            {t('auth.logout')}
+          </Button>
+        </Header>
+        <Content style={{ margin: 24 }}>
+          <Suspense fallback={<Spin style={{ display: 'block', marginTop: 80 }} />}>
+            <Outlet />
+          </Suspense>
+        </Content>
+      </Layout>
+    </Layout>
+  );
+};

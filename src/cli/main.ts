@@ -1,0 +1,70 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError } from '../platform/config.ts';
+import { isAppError } from '../platform/errors.ts';
+import { exitCodeFor } from './exit-codes.ts';
+
+const positiveInt = (max: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`a whole number from 1 to ${max}`);
+  return n;
+};
+
+// Commands load lazily: `guanxi audit verify` should not pay for (or depend on) the server's imports.
+const program = new Command('guanxi').description('Guanxi — customer relationship operations').showHelpAfterError();
+
+program
+  .command('start')
+  .description('serve the API and console (embedded PostgreSQL unless DATABASE_URL is set)')
+  .action(async () => (await import('./commands/serve.ts')).start());
+
+program
+  .command('demo')
+  .description('generate a demo company (once) and serve it')
+  .option('--customers <n>', 'customers to generate', positiveInt(1_000_000), 10_000)
+  .option('--seed <seed>', 'same seed, same data', 'guanxi')
+  .option('--regenerate', 'throw away the demo data and generate it again')
+  .action(async (opts) => (await import('./commands/serve.ts')).demo(opts));
+
+program
+  .command('db:migrate')
+  .description('apply database migrations')
+  .action(async () => (await import('./commands/serve.ts')).migrate());
+
+const admin = program.command('admin').description('console users');
+admin
+  .command('create')
+  .description('create a console user (the first admin, typically)')
+  .requiredOption('--email <email>')
+  .requiredOption('--name <name>')
+  .option('--role <role>', 'admin | operator | analyst | agent | auditor', 'admin')
+  .option('--password <password>', 'or GUANXI_ADMIN_PASSWORD, or asked on the terminal')
+  .action(async (opts) => (await import('./commands/admin.ts')).adminCreate(opts));
+
+program
+  .command('users')
+  .description('console users')
+  .command('list')
+  .option('--json')
+  .description('list console users')
+  .action(async (opts) => (await import('./commands/admin.ts')).usersList(opts));
+
+program
+  .command('audit')
+  .description('audit log')
+  .command('verify')
+  .description('verify the audit hash chain; names modified or deleted rows')
+  .action(async () => (await import('./commands/audit.ts')).auditVerify());
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  if (isAppError(e)) {
+    process.stderr.write(`error: ${e.message} [${e.code}]\n`);
+    for (const f of e.fields ?? []) process.stderr.write(`  ${f.path}: ${f.message}\n`);
+    process.exit(exitCodeFor(e.code));
+  }
+  if (e instanceof ConfigError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(78);
+  }
+  process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(70);
+});

@@ -1,0 +1,25 @@
+import type { AppDeps } from './http/deps.ts';
+import { authJobs } from './modules/auth/index.ts';
+import type { JobDefinitions } from './platform/jobs.ts';
+import { DISPATCH_TASK, dispatchOutbox, purgeDeliveredEvents, type Subscriber } from './platform/outbox.ts';
+
+/** Domain-event consumers of every module; later modules add theirs here. */
+export const subscribers = (_deps: AppDeps): Subscriber[] => [];
+
+/** Every module's jobs and timers, plus the outbox dispatcher. */
+export const allJobs = (deps: AppDeps): JobDefinitions => {
+  const subs = subscribers(deps);
+  const parts = [authJobs(deps)];
+  return {
+    tasks: {
+      ...Object.assign({}, ...parts.map((p) => p.tasks)),
+      [DISPATCH_TASK]: async () => {
+        await dispatchOutbox(deps.db, subs);
+      },
+      'outbox:purge': async () => {
+        await purgeDeliveredEvents(deps.db, subs, new Date(deps.clock.now().getTime() - 7 * 86_400_000));
+      },
+    },
+    crontab: [...parts.flatMap((p) => p.crontab), '*/5 * * * * outbox:dispatch', '41 4 * * * outbox:purge'],
+  };
+};

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as m20261122_0001 from './20261122_0001_foundation.ts';
+
+/** Append-only list; names sort in the order they must run. */
+export const migrations: Record<string, Migration> = {
+  '20261122_0001_foundation': m20261122_0001,
+};

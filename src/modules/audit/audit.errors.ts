@@ -1,0 +1,1 @@
+export type AuditErrorCode = 'audit.chain_broken';

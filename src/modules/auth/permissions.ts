@@ -1,0 +1,25 @@
+export const ROLES = ['admin', 'operator', 'analyst', 'agent', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'dashboard:read',
+  'customers:read',
+  'customers:read_pii',
+  'customers:write',
+  'users:read',
+  'users:manage',
+  'apikeys:manage',
+  'audit:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** Least privilege: each role gets only what its work needs. Analysts and auditors see PII masked. */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: PERMISSIONS,
+  operator: ['dashboard:read', 'customers:read', 'customers:read_pii', 'customers:write'],
+  analyst: ['dashboard:read', 'customers:read'],
+  agent: ['customers:read', 'customers:read_pii', 'customers:write'],
+  auditor: ['dashboard:read', 'customers:read', 'users:read', 'audit:read'],
+};
+
+export const can = (role: Role, permission: Permission): boolean => ROLE_PERMISSIONS[role].includes(permission);

@@ -1,0 +1,1 @@
+export type CustomersErrorCode = 'customers.not_found' | 'customers.invalid_phone' | 'customers.member_no_taken';

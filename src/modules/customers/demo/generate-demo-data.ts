@@ -1,0 +1,480 @@
+import { createHash } from 'node:crypto';
+import { type RawBuilder, sql } from 'kysely';
+import type { Db, Trx } from '../../../platform/db.ts';
+import { refreshCustomerStats } from '../refresh-customer-stats.ts';
+import * as lists from './demo-names.ts';
+
+export type DemoPhase = 'customers' | 'orders' | 'stats';
+export type DemoOptions = {
+  customers: number;
+  seed: string;
+  now: Date;
+  /** Called after each batch; `done` and `total` count customers in every phase. */
+  onProgress?: (p: { phase: DemoPhase; done: number; total: number }) => void;
+};
+export type DemoSummary = { customers: number; orders: number; orderLines: number; refunds: number; seconds: number };
+
+export const DEMO_SOURCE = 'demo';
+export const MAX_DEMO_CUSTOMERS = 10_000_000;
+
+const DAY = 86_400;
+const YEAR = 365.25 * DAY;
+const CHINA_UTC_OFFSET = 8 * 3600; // Asia/Shanghai has no daylight saving time
+const SIGNUP_HISTORY_DAYS = 913; // ~2.5 years of sign-ups
+const ORDER_HISTORY_DAYS = 730;
+const DORMANT_DAYS = 181;
+const MAX_ORDERS_PER_CUSTOMER = 400; // external ids reserve three digits for the order number
+// Each statement writes ~10 orders per customer; 10,000 customers keep a batch's work in memory (work_mem below).
+const CUSTOMERS_PER_BATCH = 10_000;
+// One batch per core: an INSERT never runs as a parallel query, so concurrency comes from two connections.
+const CONCURRENCY = 2;
+
+/** Customer segments; they drive order frequency and basket size. */
+const SEGMENTS = { prospect: 0, casual: 1, loyal: 2, whale: 3, lapsed: 4 } as const;
+const SEG = Object.fromEntries(Object.entries(SEGMENTS).map(([k, v]) => [k, sql.lit(v)])) as Record<keyof typeof SEGMENTS, RawBuilder<number>>;
+
+// ---- deterministic randomness -----------------------------------------------------------------------
+// Every random choice reads bytes of a sha256 digest of (seed, row key): same seed, same rows, whatever the plan.
+// These helpers only splice column names and integer offsets written in this file into the SQL text.
+const u16 = (col: string, byte: number | string): RawBuilder<number> =>
+  sql.raw(`((get_byte(${col}, ${byte}) * 256 + get_byte(${col}, (${byte}) + 1))::float8 / 65536)`);
+const u32 = (col: string, byte: number): RawBuilder<number> =>
+  sql.raw(
+    `((get_byte(${col}, ${byte})::bigint * 16777216 + get_byte(${col}, ${byte + 1}) * 65536 + get_byte(${col}, ${byte + 2}) * 256 + get_byte(${col}, ${byte + 3}))::float8 / 4294967296)`,
+  );
+const digest = (seed: string, ...key: unknown[]) => sql`sha256(convert_to(${sql.join([seed, ...key], sql` || ':' || `)}, 'UTF8'))`;
+
+/** Lower bounds of each weight's share of [0, 1): `width_bucket(u, bounds)` picks an index by weight. */
+const bounds = (weights: readonly number[]): number[] => {
+  const total = weights.reduce((a, b) => a + b, 0);
+  let acc = 0;
+  return weights.map((w) => {
+    const lower = acc / total;
+    acc += w;
+    return lower;
+  });
+};
+
+type Perm = { a: number; b: number; c: number; d: number; m: number; split: number };
+
+/**
+ * A bijection of [0, 10^digits) keyed by the seed (affine map, swap of the digit halves, affine map), so that
+ * phone numbers, member numbers and e-mail suffixes are unique per row without a uniqueness check.
+ * Multipliers stay below 10^6 so that products fit in a bigint up to 10^12.
+ */
+const permutation = (seed: string, name: string, digits: number): Perm => {
+  const h = createHash('sha256').update(`${seed}:perm:${name}`).digest();
+  const m = 10 ** digits;
+  const unit = (x: number) => {
+    let v = (x % Math.min(m, 1_000_000)) | 1; // odd …
+    if (v % 5 === 0) v += 2; // … and not a multiple of 5: coprime with 10^digits
+    return v % m;
+  };
+  return { a: unit(h.readUInt32BE(0)), b: h.readUInt32BE(4) % m, c: unit(h.readUInt32BE(8)), d: h.readUInt32BE(12) % m, m, split: 10 ** Math.floor(digits / 2) };
+};
+
+const permute = (x: RawBuilder<unknown>, p: Perm) => {
+  const first = sql`((${p.a}::bigint * ${x} + ${p.b}::bigint) % ${p.m}::bigint)`;
+  const swapped = sql`((${first} % ${p.split}::bigint) * ${p.m / p.split}::bigint + ${first} / ${p.split}::bigint)`;
+  return sql<number>`((${p.c}::bigint * ${swapped} + ${p.d}::bigint) % ${p.m}::bigint)`;
+};
+
+// ---- seasonality ------------------------------------------------------------------------------------
+const chineseNewYear = (year: number): number => {
+  const iso = lists.CHINESE_NEW_YEAR[year] ?? `${year}-02-05`;
+  return Date.parse(`${iso}T00:00:00Z`) / 1000 / DAY;
+};
+
+/** Relative order volume of one China-time calendar day (days since 1970-01-01). */
+const dayWeight = (day: number, trend: number): number => {
+  const date = new Date(day * DAY * 1000);
+  const month = date.getUTCMonth() + 1;
+  const dom = date.getUTCDate();
+  const weekday = date.getUTCDay();
+  let w = 1 + 0.6 * trend; // the shop grows
+  if (weekday === 0 || weekday === 6) w *= 1.12;
+  if (month === 10 && dom >= 20) w *= 1.3; // Double 11 pre-sales
+  if (month === 11 && dom <= 10) w *= 1.6;
+  if (month === 11 && dom === 11) w *= 7;
+  if (month === 11 && (dom === 12 || dom === 13)) w *= 1.5;
+  if (month === 6 && dom < 18) w *= 1.4; // 618
+  if (month === 6 && dom === 18) w *= 4;
+  if (month === 12) w *= dom === 12 ? 2.5 : 1.25; // Double 12 and the December bump
+  if (month === 3 && dom === 8) w *= 1.8; // Women's Day sales
+  if (month === 5 && dom === 20) w *= 1.5; // 520
+  const fromNewYear = day - chineseNewYear(date.getUTCFullYear());
+  if (fromNewYear >= -10 && fromNewYear <= -3) w *= 0.7; // couriers stop taking parcels
+  else if (fromNewYear >= -2 && fromNewYear <= 6) w *= 0.35; // the holiday itself
+  else if (fromNewYear >= 7 && fromNewYear <= 14) w *= 0.8;
+  return w;
+};
+
+// ---- the plan: every parameter a statement needs, computed once ------------------------------------
+type Plan = ReturnType<typeof makePlan>;
+
+const makePlan = (options: DemoOptions) => {
+  const nowS = Math.floor(options.now.getTime() / 1000);
+  const today = Math.floor((nowS + CHINA_UTC_OFFSET) / DAY); // China-time calendar day
+  const firstDay = today - (ORDER_HISTORY_DAYS - 1);
+  const weights = Array.from({ length: ORDER_HISTORY_DAYS }, (_, k) => dayWeight(firstDay + k, k / ORDER_HISTORY_DAYS));
+  // Today has only partly happened.
+  weights[ORDER_HISTORY_DAYS - 1] = (weights[ORDER_HISTORY_DAYS - 1] ?? 1) * Math.max(0.02, ((nowS + CHINA_UTC_OFFSET) % DAY) / DAY);
+  const sorted = [...lists.PRODUCTS].sort((x, y) => x[2] - y[2] || x[0].localeCompare(y[0]));
+  const emailDigits = Math.max(4, String(Math.max(0, options.customers - 1)).length);
+  const seed = options.seed;
+  return {
+    seed,
+    total: options.customers,
+    nowS,
+    todayIso: new Date(today * DAY * 1000).toISOString().slice(0, 10),
+    baseS: firstDay * DAY - CHINA_UTC_OFFSET, // China midnight of the first order day
+    dayBounds: [...bounds(weights), 1],
+    hourBounds: bounds(lists.HOUR_WEIGHTS),
+    surnames: lists.SURNAMES.map((s) => s[0]),
+    surnamesPinyin: lists.SURNAMES.map((s) => s[1]),
+    surnameBounds: bounds(lists.SURNAMES.map((s) => s[2])),
+    givenMen: lists.GIVEN_FOR_MEN.map((g) => g[0]),
+    givenMenPinyin: lists.GIVEN_FOR_MEN.map((g) => g[1]),
+    givenWomen: lists.GIVEN_FOR_WOMEN.map((g) => g[0]),
+    givenWomenPinyin: lists.GIVEN_FOR_WOMEN.map((g) => g[1]),
+    englishMen: [...lists.ENGLISH_MALE],
+    englishWomen: [...lists.ENGLISH_FEMALE],
+    westernSurnames: [...lists.WESTERN_SURNAMES],
+    ...weighted('city', lists.CITIES),
+    ...weighted('preferred', lists.PREFERRED_CHANNELS),
+    ...weighted('acquisition', lists.ACQUISITION_CHANNELS),
+    ...weighted('domain', lists.EMAIL_DOMAINS),
+    ...weighted('prefix', lists.MOBILE_PREFIXES),
+    sources: lists.ORDER_SOURCES.map((s) => s[0]),
+    sourcePrefixes: lists.ORDER_SOURCES.map((s) => s[1]),
+    sourceBounds: bounds(lists.ORDER_SOURCES.map((s) => s[2])),
+    skus: sorted.map((p) => p[0]),
+    productNames: sorted.map((p) => p[1]),
+    prices: sorted.map((p) => p[2]),
+    phonePerm: permutation(seed, 'phone', 8),
+    memberPerm: permutation(seed, 'member', 8),
+    qqPerm: permutation(seed, 'qq', 8),
+    emailPerm: permutation(seed, 'email', emailDigits),
+    orderPerm: permutation(seed, 'order', 12),
+  };
+};
+
+const weighted = <K extends string>(key: K, list: readonly lists.Weighted<string>[]) =>
+  ({ [key]: list.map((x) => x[0]), [`${key}Bounds`]: bounds(list.map((x) => x[1])) }) as Record<K, string[]> & Record<`${K}Bounds`, number[]>;
+
+const pick = (values: string[], boundsOf: number[], u: RawBuilder<number>) => sql<string>`(${values}::text[])[width_bucket(${u}, ${boundsOf}::float8[])]`;
+const pickUniform = (values: string[], u: RawBuilder<number>) => sql<string>`(${values}::text[])[1 + floor(${u} * ${values.length})::int]`;
+
+/**
+ * Per customer row number i: sign-up time, segment, the window in which it orders and how many orders it
+ * places. Shared by the customer and the order statements, which therefore agree without reading back rows.
+ */
+const customerCore = (p: Plan, lo: number, hi: number) => sql`
+  select i, h, g, created_s, female, english, seg, ws, we, prim,
+         (case seg when ${SEG.whale} then 0.6 when ${SEG.loyal} then 1.2 else 1.8 end)::float8 as skew,
+         case when seg = ${SEG.prospect} or we - ws < 3600 then 0
+              else least(${MAX_ORDERS_PER_CUSTOMER}, greatest(1, round(
+                     (case seg when ${SEG.whale} then 38 when ${SEG.loyal} then 12 when ${SEG.casual} then 3.5 else 5 end)::float8
+                     * exp(0.6 * z - 0.18) * (we - ws) / ${YEAR})))::int end as n_orders
+  from (
+    select i, h, g, created_s, female, english, seg, ws, z, prim,
+           -- lapsed customers stopped ordering at least half a year ago, after ordering for a while
+           case when seg = ${SEG.lapsed} then ${p.nowS - DORMANT_DAYS * DAY} - floor((${p.nowS - DORMANT_DAYS * DAY} - ws) * 0.8 * ${u16('g', 12)})::bigint
+                else ${p.nowS}::bigint end as we
+    from (
+      select i, h, g, created_s, female, english, z, prim,
+             greatest(created_s, ${p.baseS}::bigint) as ws,
+             case when seg_u < 0.04 then ${SEG.whale} when seg_u < 0.24 then ${SEG.loyal} when seg_u < 0.61 then ${SEG.casual}
+                  when seg_u < 0.90 then case when created_s < ${p.nowS - 200 * DAY} then ${SEG.lapsed} else ${SEG.casual} end
+                  else ${SEG.prospect} end as seg
+      from (
+        select i, h, g,
+               -- Sign-ups grow over time: density rises linearly to three times its start (inverse CDF). Row i
+               -- draws from the i-th of N equal slices, so sign-up time grows with i and each batch inserts a
+               -- contiguous range of ids: index inserts stay on a few hot pages instead of all over the indexes.
+               floor(${p.nowS} - ${SIGNUP_HISTORY_DAYS * DAY} * (1 - (sqrt(1 + 8 * (i + ${u32('h', 0)}) / ${p.total}) - 1) / 2))::bigint as created_s,
+               ${u16('h', 4)} < 0.15 as english,
+               ${u16('h', 6)} < 0.52 as female,
+               ${u16('g', 6)} as seg_u,
+               sqrt(-2 * ln((get_byte(g, 8) * 256 + get_byte(g, 9) + 1)::float8 / 65537)) * cos(2 * pi() * ${u16('g', 10)}) as z,
+               width_bucket(${u16('g', 14)}, ${p.sourceBounds}::float8[]) as prim
+        from (
+          select i, ${digest(p.seed, sql`'c'`, sql`i`)} as h, ${digest(p.seed, sql`'c2'`, sql`i`)} as g
+          from generate_series(${lo}::int, ${hi - 1}::int) as i
+          offset 0
+        ) hashed
+        offset 0
+      ) drawn
+    ) segmented
+    offset 0
+  ) windowed`;
+
+const customerId = (p: Plan) => sql<string>`gx_id('cus', to_timestamp(created_s), ${p.seed} || ':c:' || i)`;
+
+const insertCustomers = async (trx: Trx, p: Plan, lo: number, hi: number): Promise<void> => {
+  const given = (byte: number) => sql`case when female then ${pickUniform(p.givenWomen, u16('h', byte))} else ${pickUniform(p.givenMen, u16('h', byte))} end`;
+  const givenPinyin = (byte: number) =>
+    sql`case when female then ${pickUniform(p.givenWomenPinyin, u16('h', byte))} else ${pickUniform(p.givenMenPinyin, u16('h', byte))} end`;
+  await sql`
+    with c as (
+      select id, created_at, display_name, phone, member_no, attributes,
+             case when has_email then lower(case
+               when domain = 'qq.com' and qq then (10000 + ${permute(sql`i`, p.qqPerm)})::text
+               -- letters, then a number unique to the row: no two customers share an address
+               else name_part || ${permute(sql`i`, p.emailPerm)}::text end || '@' || domain) end as email
+      from (
+        select i, created_at, phone, member_no, domain, has_email, qq, attributes,
+               case when english then first_name || ' ' || last_name else surname || given1 || given2 end as display_name,
+               case when english then case when style < 0.5 then first_name || '.' || last_name when style < 0.8 then first_name || last_name
+                                           else first_name || '_' || left(last_name, 1) end
+                    else case when style < 0.4 then surname_py || given1_py || given2_py when style < 0.6 then given1_py || given2_py || '.' || surname_py
+                              when style < 0.8 then surname_py || '_' || given1_py || given2_py
+                              else left(surname_py, 1) || left(given1_py, 1) || left(given2_py, 1) end end as name_part,
+               ${customerId(p)} as id
+        from (
+          select i, created_s, female, english, to_timestamp(created_s) as created_at,
+                 (${p.surnames}::text[])[sn] as surname, (${p.surnamesPinyin}::text[])[sn] as surname_py,
+                 ${given(10)} as given1, ${givenPinyin(10)} as given1_py,
+                 case when two then ${given(12)} else '' end as given2, case when two then ${givenPinyin(12)} else '' end as given2_py,
+                 case when female then ${pickUniform(p.englishWomen, u16('g', 18))} else ${pickUniform(p.englishMen, u16('g', 18))} end as first_name,
+                 case when ${u16('g', 20)} < 0.6 then initcap((${p.surnamesPinyin}::text[])[sn])
+                      else ${pickUniform(p.westernSurnames, u16('g', 22))} end as last_name,
+                 ${u16('g', 0)} as style,
+                 ${u16('h', 28)} < case when english then 0.9 else 0.65 end as has_email,
+                 ${pick(p.domain, p.domainBounds, u16('h', 30))} as domain,
+                 ${u16('g', 2)} < 0.7 as qq,
+                 '+86' || ${pick(p.prefix, p.prefixBounds, u16('g', 16))} || lpad(${permute(sql`i`, p.phonePerm)}::text, 8, '0') as phone,
+                 case when ${u16('g', 4)} < 0.7 then 'M' || lpad(${permute(sql`i`, p.memberPerm)}::text, 8, '0') end as member_no,
+                 jsonb_build_object(
+                   'city', ${pick(p.city, p.cityBounds, u16('h', 16))},
+                   'gender', case when female then 'female' else 'male' end,
+                   'preferredChannel', ${pick(p.preferred, p.preferredBounds, u16('h', 24))},
+                   'acquisitionChannel', ${pick(p.acquisition, p.acquisitionBounds, u16('h', 26))}
+                 ) || case when ${u16('h', 18)} < 0.6 then jsonb_build_object('birthday', to_char(
+                        ${p.todayIso}::date - (floor((18 + 47 * power(${u16('h', 20)}, 1.5)) * 365.25) + floor(${u16('h', 22)} * 365))::int,
+                        'YYYY-MM-DD')) else '{}'::jsonb end as attributes
+          from (
+            select core.*, width_bucket(${u16('h', 8)}, ${p.surnameBounds}::float8[]) as sn, ${u16('h', 14)} < 0.75 as two
+            from (${customerCore(p, lo, hi)}) core
+          ) named
+        ) fields
+      ) emailed
+    ),
+    inserted as (
+      insert into customer (id, display_name, phone, email, member_no, attributes, source, created_at, updated_at)
+      select id, display_name, phone, email, member_no,
+             -- customers who gave no e-mail address cannot prefer it
+             case when email is null and attributes ->> 'preferredChannel' = 'email' then attributes || '{"preferredChannel":"sms"}' else attributes end,
+             ${DEMO_SOURCE}, created_at, created_at
+      from c
+    )
+    insert into customer_identifier (customer_id, type, value, source, created_at)
+    select c.id, v.type, v.value, ${DEMO_SOURCE}, c.created_at
+    from c cross join lateral (values ('phone', c.phone), ('email', c.email), ('member_no', c.member_no)) as v (type, value)
+    where v.value is not null`.execute(trx);
+};
+
+/** Line `k` (1-based; a number or the SQL column k) of an order, all drawn from the order's digest `oh`. */
+const line = (p: Plan, k: number | 'k') => {
+  const at = (offset: number) => (typeof k === 'number' ? `${offset + 3 * (k - 1)}` : `${offset} + 3 * (k - 1)`);
+  // Cheap products are the likeliest; a smaller skew (big spenders) shifts the choice to dearer ones.
+  const product = sql<number>`(1 + floor(${p.prices.length} * power(${u16('oh', at(18))}, skew)))::int`;
+  const price = sql<number>`(${p.prices}::bigint[])[${product}]`;
+  const qtyByte = sql.raw(`get_byte(oh, ${at(20)})`);
+  const qty = (priceOf: RawBuilder<number>) =>
+    sql<number>`case when ${priceOf} >= 50000 then 1 when ${qtyByte} < 205 then 1 when ${qtyByte} < 240 then 2 when ${qtyByte} < 252 then 3 else 6 end`;
+  return { product, price, qty };
+};
+
+const insertOrders = async (trx: Trx, p: Plan, lo: number, hi: number): Promise<{ orders: number; lines: number; refunds: number }> => {
+  const lineAmount = (k: number) => {
+    const l = line(p, k);
+    return sql`case when n_lines >= ${sql.lit(k)} then ${l.qty(l.price)} * ${l.price} else 0 end`;
+  };
+  const l = line(p, 'k');
+  const result = await sql<{ orders: number; lines: number; refunds: number }>`
+    with c as (
+      select i, ${customerId(p)} as customer_id, n_orders, ws, we, skew, prim,
+             (${p.dayBounds}::float8[])[floor((ws - ${p.baseS}) / ${DAY})::int + 1] as cs,
+             (${p.dayBounds}::float8[])[floor((we - ${p.baseS}) / ${DAY})::int + 2] as ce
+      from (${customerCore(p, lo, hi)}) core
+      where n_orders > 0
+    ),
+    o as materialized (
+      select customer_id, i, j, oh, skew, n_lines, placed_s, status, src,
+             gx_id('ord', to_timestamp(placed_s), ${p.seed} || ':o:' || i || ':' || j) as id,
+             total,
+             case status when 'refunded' then total
+                         when 'partially_refunded' then greatest(1, least(total - 1, floor(total * (0.1 + 0.6 * ${u16('oh', 10)}))))::bigint
+                         else 0 end as refunded,
+             least(${p.nowS}, placed_s + case status when 'refunded' then (1 + floor(${u16('oh', 10)} * 14)::int) * ${DAY}
+                                                      when 'partially_refunded' then (1 + floor(${u16('oh', 10)} * 14)::int) * ${DAY}
+                                                      when 'cancelled' then 1800 when 'fulfilled' then 3 * ${DAY} else 0 end) as updated_s
+      from (
+        select customer_id, i, j, oh, skew, n_lines, placed_s,
+               case when ${u16('oh', 12)} < 0.7 then prim else width_bucket(${u16('oh', 14)}, ${p.sourceBounds}::float8[]) end as src,
+               case when ${u16('oh', 8)} < 0.06 then 'refunded' when ${u16('oh', 8)} < 0.09 then 'partially_refunded'
+                    when ${u16('oh', 8)} < 0.10 then 'cancelled'
+                    when placed_s < ${p.nowS - 5 * DAY} then 'fulfilled' else 'paid' end as status,
+               ${lineAmount(1)} + ${lineAmount(2)} + ${lineAmount(3)} + ${lineAmount(4)} as total
+        from (
+          select customer_id, i, j, oh, skew, ws, we,
+                 case when ${u16('oh', 16)} < 0.55 then 1 when ${u16('oh', 16)} < 0.8 then 2 when ${u16('oh', 16)} < 0.92 then 3 else 4 end as n_lines,
+                 -- a day drawn by the seasonal weights within the customer's window, an hour by the daily rhythm;
+                 -- a time that falls outside the window (first and last day) is drawn uniformly inside it
+                 case when cand < ws or cand > we then ws + floor((we - ws) * ${u16('oh', 30)})::bigint else cand end as placed_s,
+                 prim
+          from (
+            select *, ${p.baseS}::bigint + (width_bucket(cs + (ce - cs) * ${u32('oh', 0)}, ${p.dayBounds}::float8[]) - 1) * ${DAY}
+                      + (width_bucket(${u16('oh', 4)}, ${p.hourBounds}::float8[]) - 1) * 3600 + floor(${u16('oh', 6)} * 3600)::bigint as cand
+            from (
+              select c.*, j, ${digest(p.seed, sql`'o'`, sql`c.i`, sql`j`)} as oh
+              from c cross join lateral generate_series(1, c.n_orders) as j
+              offset 0
+            ) hashed
+            offset 0
+          ) timed
+          offset 0
+        ) placed
+        offset 0
+      ) priced
+    ),
+    orders as (
+      insert into customer_order (customer_id, id, source, external_id, status, currency, total_fen, refunded_fen, placed_at, created_at, updated_at)
+      select customer_id, id, (${p.sources}::text[])[src],
+             (${p.sourcePrefixes}::text[])[src] || lpad(${permute(sql`(i::bigint * 1000 + j)`, p.orderPerm)}::text, 12, '0'),
+             status, 'CNY', total, refunded, to_timestamp(placed_s), to_timestamp(placed_s), to_timestamp(updated_s)
+      from o
+    ),
+    lines as (
+      insert into customer_order_line (customer_id, order_id, line_no, sku, name, quantity, unit_price_fen, amount_fen)
+      select customer_id, id, k, (${p.skus}::text[])[product], (${p.productNames}::text[])[product], qty, price, qty * price
+      from (
+        select customer_id, id, k, product, price, ${l.qty(sql.raw('price'))} as qty
+        from (
+          select customer_id, id, oh, k, product, (${p.prices}::bigint[])[product] as price
+          from (select o.customer_id, o.id, o.oh, k, ${l.product} as product from o cross join lateral generate_series(1, o.n_lines) as k offset 0) chosen
+          offset 0
+        ) drawn
+      ) sized
+    )
+    select count(*) as orders, coalesce(sum(n_lines), 0) as lines,
+           count(*) filter (where status in ('refunded', 'partially_refunded')) as refunds
+    from o`.execute(trx);
+  const row = result.rows[0];
+  return { orders: Number(row?.orders ?? 0), lines: Number(row?.lines ?? 0), refunds: Number(row?.refunds ?? 0) };
+};
+
+// ---- batches ----------------------------------------------------------------------------------------
+const inBatchTransaction = <T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T> =>
+  db.transaction().execute(async (trx) => {
+    // Demo rows can be regenerated, so a crash losing the last commits is harmless; no JIT for generated SQL
+    // whose compile time outweighs its gain; enough memory to keep a batch's orders out of temp files.
+    await sql`select set_config('synchronous_commit', 'off', true), set_config('jit', 'off', true), set_config('work_mem', '64MB', true)`.execute(trx);
+    return fn(trx);
+  });
+
+/** Runs [lo, hi) slices of [0, total) on CONCURRENCY connections; stops taking slices after a failure. */
+const runBatches = async (total: number, size: number, work: (lo: number, hi: number) => Promise<void>, onDone: (done: number) => void) => {
+  let next = 0;
+  let done = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < total) {
+      const lo = next;
+      const hi = Math.min(total, lo + size);
+      next = hi;
+      try {
+        await work(lo, hi);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+      done += hi - lo;
+      onDone(done);
+    }
+  };
+  const results = await Promise.allSettled(Array.from({ length: CONCURRENCY }, worker));
+  const failure = results.find((r) => r.status === 'rejected');
+  if (failure) throw failure.reason;
+};
+
+/**
+ * Generates `customers` demo customers with identifiers, ~10 orders each on average (heavily skewed) with
+ * lines, and their order summaries. Deterministic: the same seed and `now` give byte-identical rows.
+ * Set-based SQL in batches of 10,000 customers, each in its own transaction.
+ */
+export const generateDemoData = async (db: Db, options: DemoOptions): Promise<DemoSummary> => {
+  const total = options.customers;
+  if (!Number.isInteger(total) || total < 1 || total > MAX_DEMO_CUSTOMERS) {
+    throw new RangeError(`customers must be an integer between 1 and ${MAX_DEMO_CUSTOMERS}`);
+  }
+  const started = performance.now();
+  const plan = makePlan(options);
+  const report = (phase: DemoPhase) => (done: number) => options.onProgress?.({ phase, done, total });
+
+  await runBatches(total, CUSTOMERS_PER_BATCH, (lo, hi) => inBatchTransaction(db, (trx) => insertCustomers(trx, plan, lo, hi)), report('customers'));
+
+  const counts = { orders: 0, lines: 0, refunds: 0 };
+  await runBatches(
+    total,
+    CUSTOMERS_PER_BATCH,
+    async (lo, hi) => {
+      const n = await inBatchTransaction(db, (trx) => insertOrders(trx, plan, lo, hi));
+      counts.orders += n.orders;
+      counts.lines += n.lines;
+      counts.refunds += n.refunds;
+    },
+    report('orders'),
+  );
+
+  await refreshDemoStats(db, total, report('stats'));
+
+  return {
+    customers: total,
+    orders: counts.orders,
+    orderLines: counts.lines,
+    refunds: counts.refunds,
+    seconds: Math.round(performance.now() - started) / 1000,
+  };
+};
+
+/** Recomputes the order summaries of the demo customers in id ranges of one batch each. */
+const refreshDemoStats = async (db: Db, total: number, onDone: (done: number) => void) => {
+  const { rows } = await sql<{ id: string }>`
+    select id from (select id, row_number() over (order by id) - 1 as n from customer where source = ${DEMO_SOURCE}) s
+    where n % ${CUSTOMERS_PER_BATCH} = 0 order by id`.execute(db);
+  const starts = rows.map((r) => r.id);
+  // Ids are 'cus_' + hex digits, so 'cus_g' sorts after every customer id (in C and in linguistic collations).
+  const ranges = starts.map((fromId, k) => ({ fromId, toId: starts[k + 1] ?? 'cus_g' }));
+  await runBatches(
+    ranges.length,
+    1,
+    async (k) => {
+      const range = ranges[k];
+      if (range) await inBatchTransaction(db, (trx) => refreshCustomerStats(trx, range));
+    },
+    (done) => onDone(Math.min(total, done * CUSTOMERS_PER_BATCH)),
+  );
+};
+
+/** True when demo customers exist. */
+export const hasDemoData = async (db: Db): Promise<boolean> => {
+  const { rows } = await sql<{ found: boolean }>`select exists (select 1 from customer where source = ${DEMO_SOURCE}) as found`.execute(db);
+  return rows[0]?.found === true;
+};
+
+/**
+ * Deletes the demo customers with everything that hangs off them. Children go first, set-based: left to the
+ * cascades, every order would fire one delete of its lines.
+ */
+export const clearDemoData = async (db: Db): Promise<void> => {
+  await db.transaction().execute(async (trx) => {
+    const demo = sql`(select id from customer where source = ${DEMO_SOURCE})`;
+    await sql`delete from customer_order_line where customer_id in ${demo}`.execute(trx);
+    await sql`delete from customer_order where customer_id in ${demo}`.execute(trx);
+    await sql`delete from customer_identifier where customer_id in ${demo}`.execute(trx);
+    await sql`delete from customer_stats where customer_id in ${demo}`.execute(trx);
+    await sql`delete from customer where source = ${DEMO_SOURCE}`.execute(trx);
+  });
+};

@@ -1,0 +1,10 @@
+/** Core customer records: customers, their identifiers, orders with lines, and the order summary. */
+
+export { maskEmail, maskName, maskPhone, normalizeEmail, normalizePhone } from './contact.ts';
+export type { CustomersErrorCode } from './customers.errors.ts';
+export { customersRoutes } from './customers.routes.ts';
+export type { OrderStatus } from './customers.tables.ts';
+export { type CustomerDetail, getCustomer } from './get-customer.ts';
+export { type CustomerListItem, listCustomers } from './list-customers.ts';
+export { refreshCustomerStats } from './refresh-customer-stats.ts';
+export { type CustomerFields, createCustomer, updateCustomer } from './save-customer.ts';

@@ -1,0 +1,57 @@
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db.ts';
+import { recordAudit } from '../audit/index.ts';
+import { type Actor, actorCan } from '../auth/index.ts';
+import { normalizePhone } from './contact.ts';
+import { type CustomerSort, searchCustomers } from './customer.repository.ts';
+import { viewPii } from './customer-views.ts';
+
+export type CustomerListItem = {
+  id: string;
+  displayName: string;
+  phone: string | null;
+  email: string | null;
+  memberNo: string | null;
+  createdAt: Date;
+  orderCount: number;
+  totalSpentFen: number;
+  lastOrderAt: Date | null;
+};
+
+export type ListCustomersInput = { q?: string; sort: CustomerSort; order: 'asc' | 'desc'; page: number; pageSize: number };
+
+/** Lists customers; a page that shows unmasked personal data is recorded in the audit log. */
+export const listCustomers = async (
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  input: ListCustomersInput,
+): Promise<{ items: CustomerListItem[]; total: number; masked: boolean }> => {
+  const digits = input.q?.replace(/[\s\-()]/g, '') ?? '';
+  // A partial number cannot be parsed; it is matched as a prefix of the national number.
+  const phoneQuery = /^\+?\d{3,}$/.test(digits) ? (digits.startsWith('+') ? digits : (normalizePhone(digits) ?? `+86${digits}`)) : undefined;
+  const { rows, total } = await searchCustomers(db, { ...input, phoneQuery });
+  const reveal = actorCan(actor, 'customers:read_pii');
+  if (reveal && rows.length > 0) {
+    await db.transaction().execute((trx) =>
+      recordAudit(trx, clock, actor, {
+        action: 'customer.list_pii',
+        subjectType: 'customer',
+        details: { customerIds: rows.map((r) => r.id), searched: Boolean(input.q) },
+      }),
+    );
+  }
+  return {
+    total,
+    masked: !reveal,
+    items: rows.map((r) => ({
+      id: r.id,
+      ...viewPii(r, reveal),
+      memberNo: r.member_no,
+      createdAt: r.created_at,
+      orderCount: r.order_count ?? 0,
+      totalSpentFen: r.total_spent_fen ?? 0,
+      lastOrderAt: r.last_order_at,
+    })),
+  };
+};

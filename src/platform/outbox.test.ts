@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { useTestDb } from '../test/test-db.ts';
+import { dispatchOutbox, publish, purgeDeliveredEvents, type Subscriber } from './outbox.ts';
+
+describe('transactional outbox', () => {
+  const db = useTestDb();
+  const seen: string[] = [];
+  let failNext = false;
+  const counter: Subscriber = {
+    consumer: 'test.counter',
+    topics: ['thing.happened'],
+    handle: async (trx, event) => {
+      if (failNext) {
+        failNext = false;
+        throw new Error('transient failure');
+      }
+      seen.push(event.payload.n as string);
+      // An effect in the same transaction as the delivery record.
+      await trx
+        .insertInto('outbox_event')
+        .values({ id: `evt_effect_${event.id}`, topic: 'effect', customer_id: null, payload: '{}' })
+        .execute();
+    },
+  };
+
+  it('delivers only events whose transaction committed', async () => {
+    await db().tx((trx) => publish(trx, { topic: 'thing.happened', payload: { n: 'a' } }));
+    await expect(
+      db().tx(async (trx) => {
+        await publish(trx, { topic: 'thing.happened', payload: { n: 'rolled-back' } });
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    await dispatchOutbox(db().db, [counter]);
+    expect(seen).toEqual(['a']);
+    const jobs = await db()
+      .db.selectFrom('graphile_worker.jobs' as never)
+      .select('task_identifier' as never)
+      .execute();
+    expect(jobs.length).toBe(1);
+  });
+
+  it('delivers each event once, even with concurrent dispatchers', async () => {
+    seen.length = 0;
+    await db().tx(async (trx) => {
+      for (let i = 0; i < 50; i++) await publish(trx, { topic: 'thing.happened', payload: { n: `b${i}` } });
+    });
+    const counts = await Promise.all([dispatchOutbox(db().db, [counter], 7), dispatchOutbox(db().db, [counter], 7), dispatchOutbox(db().db, [counter], 7)]);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(50);
+    expect(new Set(seen).size).toBe(50);
+    expect(seen).toHaveLength(50);
+  });
+
+  it('retries an event whose handler failed, without a trace of the failed attempt', async () => {
+    seen.length = 0;
+    await db().tx((trx) => publish(trx, { topic: 'thing.happened', payload: { n: 'c' } }));
+    failNext = true;
+    await expect(dispatchOutbox(db().db, [counter])).rejects.toThrow('transient');
+    expect(seen).toEqual([]);
+    await dispatchOutbox(db().db, [counter]);
+    expect(seen).toEqual(['c']);
+  });
+
+  it('purges old events once every subscriber has them', async () => {
+    const future = new Date(Date.now() + 86_400_000);
+    await db().tx((trx) => publish(trx, { topic: 'thing.happened', payload: { n: 'pending' } }));
+    const other: Subscriber = { ...counter, consumer: 'test.other' };
+    await dispatchOutbox(db().db, [counter]);
+    // `other` has received nothing yet, so nothing of its topic may go.
+    await purgeDeliveredEvents(db().db, [counter, other], future);
+    const left = await db().db.selectFrom('outbox_event').select('topic').where('topic', '=', 'thing.happened').execute();
+    expect(left.length).toBe(53);
+    await dispatchOutbox(db().db, [other]);
+    await purgeDeliveredEvents(db().db, [counter, other], future);
+    expect(await db().db.selectFrom('outbox_event').select('id').execute()).toEqual([]);
+  });
+});

@@ -1,0 +1,100 @@
+import { sql } from 'kysely';
+import type { Db, Trx } from './db.ts';
+import { newId } from './ids.ts';
+
+export type DomainEvent<P = Record<string, unknown>> = {
+  id: string;
+  topic: string;
+  customerId: string | null;
+  payload: P;
+  createdAt: Date;
+};
+
+/** A consumer reacts to topics; its effects run in the same transaction that records the delivery. */
+export type Subscriber = {
+  consumer: string;
+  topics: string[];
+  handle: (trx: Trx, event: DomainEvent) => Promise<void>;
+};
+
+export const DISPATCH_TASK = 'outbox:dispatch';
+
+/**
+ * Records a domain event in the caller's transaction and wakes the dispatcher. If the transaction
+ * rolls back, the event never existed.
+ */
+export const publish = async (trx: Trx, event: { topic: string; customerId?: string | null; payload: Record<string, unknown> }): Promise<string> => {
+  const id = newId('evt');
+  await trx
+    .insertInto('outbox_event')
+    .values({ id, topic: event.topic, customer_id: event.customerId ?? null, payload: JSON.stringify(event.payload) })
+    .execute();
+  // One pending dispatch job at a time (job_key), created only if this transaction commits.
+  await sql`select graphile_worker.add_job(${DISPATCH_TASK}, '{}'::json, job_key := ${DISPATCH_TASK})`.execute(trx);
+  return id;
+};
+
+/**
+ * Delivers pending events to each subscriber at most once per (event, consumer): the delivery row and the
+ * handler's effects commit together, so a crash or a concurrent dispatcher cannot apply an event twice.
+ * Returns how many deliveries were made.
+ */
+export const dispatchOutbox = async (db: Db, subscribers: Subscriber[], batchSize = 200): Promise<number> => {
+  let delivered = 0;
+  for (const sub of subscribers) {
+    for (;;) {
+      const pending = await db
+        .selectFrom('outbox_event as e')
+        .selectAll('e')
+        .where('e.topic', 'in', sub.topics)
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('outbox_delivery as d').select('d.event_id').whereRef('d.event_id', '=', 'e.id').where('d.consumer', '=', sub.consumer))),
+        )
+        .orderBy('e.id')
+        .limit(batchSize)
+        .execute();
+      if (pending.length === 0) break;
+      for (const row of pending) {
+        const done = await db.transaction().execute(async (trx) => {
+          const claimed = await trx
+            .insertInto('outbox_delivery')
+            .values({ event_id: row.id, consumer: sub.consumer })
+            .onConflict((oc) => oc.doNothing())
+            .returning('event_id')
+            .executeTakeFirst();
+          if (!claimed) return false;
+          await sub.handle(trx, {
+            id: row.id,
+            topic: row.topic,
+            customerId: row.customer_id,
+            payload: row.payload as Record<string, unknown>,
+            createdAt: row.created_at,
+          });
+          return true;
+        });
+        if (done) delivered++;
+      }
+      if (pending.length < batchSize) break;
+    }
+  }
+  return delivered;
+};
+
+/** Removes events older than `olderThan` that every subscriber of their topic has received. */
+export const purgeDeliveredEvents = async (db: Db, subscribers: Subscriber[], olderThan: Date): Promise<number> => {
+  const consumersByTopic = new Map<string, string[]>();
+  for (const s of subscribers) for (const t of s.topics) consumersByTopic.set(t, [...(consumersByTopic.get(t) ?? []), s.consumer]);
+  const topics = [...consumersByTopic.keys()];
+  let deleted = 0;
+  for (const [topic, consumers] of consumersByTopic) {
+    const res = await sql`
+      delete from outbox_event e
+      where e.topic = ${topic} and e.created_at < ${olderThan}
+        and (select count(*) from outbox_delivery d where d.event_id = e.id and d.consumer = any(${consumers})) = ${consumers.length}`.execute(db);
+    deleted += Number(res.numAffectedRows ?? 0);
+  }
+  // Events nobody subscribes to are kept only for the retention period.
+  const orphan = await sql`
+    delete from outbox_event e where e.created_at < ${olderThan} and not (e.topic = any(${topics}))`.execute(db);
+  return deleted + Number(orphan.numAffectedRows ?? 0);
+};
