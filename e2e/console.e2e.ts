@@ -70,14 +70,19 @@ describe('console journeys', () => {
     await page.getByTestId('customer-search').fill(term);
     await page.getByTestId('customer-search').press('Enter');
     await expect.poll(() => page.url()).toContain('q=');
-    const names = await page.getByTestId('customer-link').allTextContents();
-    expect(names.length).toBeGreaterThan(0);
-    expect(names.every((n) => n.includes(term))).toBe(true);
+    // Every row shown must match once the table has reloaded.
+    await expect
+      .poll(async () => {
+        const names = await page.getByTestId('customer-link').allTextContents();
+        return names.length > 0 && names.every((n) => n.toLowerCase().includes(term.toLowerCase()));
+      })
+      .toBe(true);
 
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.getByTestId('customer-search').fill('');
     await page.getByTestId('customer-search').press('Enter');
     await page.getByTestId('customer-link').first().waitFor();
+    await page.locator('.ant-spin-spinning').waitFor({ state: 'detached' });
     await page.screenshot({ path: SCREENSHOT });
 
     await page.getByTestId('customer-link').first().click();
@@ -109,8 +114,10 @@ describe('console journeys', () => {
   it('lets an admin read and verify the audit log', async () => {
     const page = await newPage('en-US');
     await signIn(page, server.email, server.password);
+    // The admin's saved language (中文, from the journey above) wins over the browser's; switch explicitly.
+    await page.getByTestId('lang-en').click();
     await page.getByTestId('nav-audit').click();
-    await expect.poll(() => page.locator('body').textContent()).toContain('auth.login');
+    await expect.poll(() => page.locator('body').textContent()).toContain('Sign-in');
     await page.getByTestId('audit-verify').click();
     await expect.poll(() => page.getByTestId('audit-verify-result').textContent()).toMatch(/intact|verified|OK/i);
     await page.context().close();
