@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 
-export type DemoServer = { url: string; email: string; password: string; stop: () => Promise<number | null> };
+export type DemoServer = { url: string; email: string; password: string; output: () => string; stop: () => Promise<number | null> };
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -10,10 +10,10 @@ const root = path.resolve(import.meta.dirname, '..');
  * Starts `guanxi demo` as a user would (a separate process, its own embedded PostgreSQL in a fresh data
  * dir, its own ports) and waits for it to print its URL. `stop` sends SIGTERM and returns the exit code.
  */
-export const startDemoServer = async (options: { port: number; pgPort: number; customers: number }): Promise<DemoServer> => {
+export const startDemoServer = async (options: { port: number; pgPort: number; customers: number; fresh?: boolean; args?: string[] }): Promise<DemoServer> => {
   execFileSync(process.execPath, [path.join(root, 'scripts/ensure-console.mjs')], { cwd: root, stdio: 'inherit' });
   const dataDir = path.join(root, '.guanxi', `e2e-${options.port}`);
-  rmSync(dataDir, { recursive: true, force: true });
+  if (options.fresh ?? true) rmSync(dataDir, { recursive: true, force: true });
   const env = {
     ...process.env,
     DATABASE_URL: '',
@@ -23,11 +23,15 @@ export const startDemoServer = async (options: { port: number; pgPort: number; c
     GUANXI_LOG_LEVEL: 'warn',
   };
   delete (env as Record<string, string | undefined>).DATABASE_URL;
-  const child: ChildProcess = spawn(process.execPath, ['bin/guanxi.js', 'demo', '--customers', String(options.customers), '--seed', 'e2e'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['bin/guanxi.js', 'demo', '--customers', String(options.customers), '--seed', 'e2e', ...(options.args ?? [])],
+    {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`demo server did not start:\n${output}`)), 180_000);
@@ -51,6 +55,7 @@ export const startDemoServer = async (options: { port: number; pgPort: number; c
     url,
     email: email?.[1] ?? '',
     password: email?.[2] ?? '',
+    output: () => output,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve(child.exitCode);

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { startDemoServer } from './server.ts';
+
+const PORT = Number(process.env.GUANXI_E2E_PORT ?? 4350) + 1;
+
+const customerTotal = async (url: string, email: string, password: string): Promise<number> => {
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
+  const res = await fetch(`${url}/api/customers?pageSize=1`, { headers: { cookie } });
+  return (await res.json()).total;
+};
+
+describe('npm run demo, twice', () => {
+  it('reuses the data on the second start, regenerates on request, and stops cleanly each time', async () => {
+    const first = await startDemoServer({ port: PORT, pgPort: PORT + 10_000, customers: 150 });
+    expect(first.output()).toMatch(/demo company: 150 customers/);
+    expect(await customerTotal(first.url, first.email, first.password)).toBe(150);
+    expect(await first.stop()).toBe(0);
+
+    const second = await startDemoServer({ port: PORT, pgPort: PORT + 10_000, customers: 150, fresh: false });
+    expect(second.output()).toContain('demo data found; reusing it');
+    expect(await customerTotal(second.url, second.email, second.password)).toBe(150);
+    expect(await second.stop()).toBe(0);
+
+    const third = await startDemoServer({ port: PORT, pgPort: PORT + 10_000, customers: 120, fresh: false, args: ['--regenerate'] });
+    expect(third.output()).toMatch(/demo company: 120 customers/);
+    expect(await customerTotal(third.url, third.email, third.password)).toBe(120);
+    expect(await third.stop()).toBe(0);
+  });
+});
