@@ -11,7 +11,7 @@ const customerTotal = async (url: string, email: string, password: string): Prom
   });
   const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
   const res = await fetch(`${url}/api/customers?pageSize=1`, { headers: { cookie } });
-  return (await res.json()).total;
+  return ((await res.json()) as { total: number }).total;
 };
 
 describe('npm run demo, twice', () => {

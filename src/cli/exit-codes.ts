@@ -21,6 +21,19 @@ export const exitCodeByCode = {
   'customers.not_found': 66,
   'customers.invalid_phone': 65,
   'customers.member_no_taken': 73,
+  'identity.merge_not_found': 66,
+  'identity.merge_conflict': 73,
+  'identity.already_undone': 73,
+  'identity.not_a_root': 73,
+  'ingest.invalid_event': 65,
+  'ingest.invalid_body': 65,
+  'ingest.invalid_gzip': 65,
+  'ingest.too_large': 65,
+  'ingest.rate_limited': 75,
+  'ingest.invalid_file': 65,
+  'ingest.invalid_mapping': 64,
+  'ingest.import_not_found': 66,
+  'ingest.source_not_found': 66,
 } satisfies Record<ErrorCode, number>;
 
 export const exitCodeFor = (code: string): number => (exitCodeByCode as Record<string, number>)[code] ?? 70;

@@ -21,6 +21,19 @@ export const statusByCode = {
   'customers.not_found': 404,
   'customers.invalid_phone': 400,
   'customers.member_no_taken': 409,
+  'identity.merge_not_found': 404,
+  'identity.merge_conflict': 409,
+  'identity.already_undone': 409,
+  'identity.not_a_root': 409,
+  'ingest.invalid_event': 400,
+  'ingest.invalid_body': 400,
+  'ingest.invalid_gzip': 400,
+  'ingest.too_large': 413,
+  'ingest.rate_limited': 429,
+  'ingest.invalid_file': 400,
+  'ingest.invalid_mapping': 400,
+  'ingest.import_not_found': 404,
+  'ingest.source_not_found': 404,
 } satisfies Record<ErrorCode, number>;
 
 export const httpStatusFor = (code: string): number => (statusByCode as Record<string, number>)[code] ?? 500;

@@ -1,8 +1,18 @@
-import type { PlatformTables } from '../platform/platform.tables.ts';
+import type { PlatformSettingTables, PlatformTables } from '../platform/platform.tables.ts';
 import type { AnalyticsTables } from './analytics/analytics.tables.ts';
 import type { AuditTables } from './audit/audit.tables.ts';
 import type { AuthTables } from './auth/auth.tables.ts';
 import type { CustomersTables } from './customers/customers.tables.ts';
+import type { IdentityTables } from './identity/identity.tables.ts';
+import type { IngestTables } from './ingest/ingest.tables.ts';
 
 /** The whole schema as Kysely sees it: each module contributes its own tables. */
-export interface Database extends PlatformTables, AuthTables, AuditTables, CustomersTables, AnalyticsTables {}
+export interface Database
+  extends PlatformTables,
+    PlatformSettingTables,
+    AuthTables,
+    AuditTables,
+    CustomersTables,
+    IdentityTables,
+    IngestTables,
+    AnalyticsTables {}

@@ -24,7 +24,7 @@ export const DISPATCH_TASK = 'outbox:dispatch';
  * rolls back, the event never existed.
  */
 export const publish = async (trx: Trx, event: { topic: string; customerId?: string | null; payload: Record<string, unknown> }): Promise<string> => {
-  const id = newId('evt');
+  const id = newId('obx');
   await trx
     .insertInto('outbox_event')
     .values({ id, topic: event.topic, customer_id: event.customerId ?? null, payload: JSON.stringify(event.payload) })

@@ -18,3 +18,14 @@ export interface PlatformTables {
   outbox_event: OutboxEventTable;
   outbox_delivery: OutboxDeliveryTable;
 }
+
+export interface PlatformSettingTable {
+  key: string;
+  value: ColumnType<unknown, string, string>;
+  updated_at: Date;
+  updated_by: string | null;
+}
+
+export interface PlatformSettingTables {
+  platform_setting: PlatformSettingTable;
+}

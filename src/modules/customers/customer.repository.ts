@@ -45,7 +45,9 @@ export const searchCustomers = async (
   db: Db,
   input: { q?: string; phoneQuery?: string; sort: CustomerSort; order: 'asc' | 'desc'; page: number; pageSize: number },
 ): Promise<{ rows: CustomerRow[]; total: number }> => {
-  const base = applySearch(db.selectFrom('customer as c').leftJoin('customer_stats as s', 's.customer_id', 'c.id') as unknown as Q, input.q, input.phoneQuery);
+  // Merged records are part of their root customer; lists show roots only.
+  const roots = db.selectFrom('customer as c').leftJoin('customer_stats as s', 's.customer_id', 'c.id').where('c.merged_into', 'is', null);
+  const base = applySearch(roots as unknown as Q, input.q, input.phoneQuery);
   const column = SORT_COLUMN[input.sort];
   const rowsQuery = base
     .select(['c.id', 'c.display_name', 'c.phone', 'c.email', 'c.member_no', 'c.created_at', 's.order_count', 's.total_spent_fen', 's.last_order_at'])
@@ -71,6 +73,7 @@ const countAllCustomers = async (db: Db): Promise<number> => {
   const exact = await db
     .selectFrom('customer')
     .select((eb) => eb.fn.countAll().as('n'))
+    .where('merged_into', 'is', null)
     .executeTakeFirstOrThrow();
   return Number(exact.n);
 };

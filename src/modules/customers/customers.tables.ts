@@ -12,6 +12,10 @@ export interface CustomerTable {
   source: Generated<string>;
   created_at: Date;
   updated_at: Date;
+  /** The customer this record resolves to (itself unless merged); set by a trigger on insert. */
+  root_id: Generated<string>;
+  merged_into: Generated<string | null>;
+  merged_at: Generated<Date | null>;
 }
 
 export interface CustomerIdentifierTable {
@@ -20,6 +24,7 @@ export interface CustomerIdentifierTable {
   value: string;
   source: string;
   created_at: Date;
+  last_seen_at: Date | null;
 }
 
 export interface CustomerOrderTable {
@@ -57,7 +62,32 @@ export interface CustomerStatsTable {
   updated_at: Generated<Date>;
 }
 
+export interface CustomerOrderRefundTable {
+  customer_id: string;
+  id: string;
+  order_id: string;
+  source: string;
+  external_id: string;
+  amount_fen: number;
+  reason: string | null;
+  refunded_at: Date;
+  created_at: Date;
+}
+
+/** Each value each source said about a customer record: the golden record's candidates. */
+export interface ProfileTraitTable {
+  customer_id: string;
+  field: string;
+  value: string;
+  source: string;
+  first_seen_at: Date;
+  last_seen_at: Date;
+  seen_count: number;
+}
+
 export interface CustomersTables {
+  profile_trait: ProfileTraitTable;
+  customer_order_refund: CustomerOrderRefundTable;
   customer: CustomerTable;
   customer_identifier: CustomerIdentifierTable;
   customer_order: CustomerOrderTable;

@@ -5,6 +5,26 @@ export type { CustomersErrorCode } from './customers.errors.ts';
 export { customersRoutes } from './customers.routes.ts';
 export type { OrderStatus } from './customers.tables.ts';
 export { type CustomerDetail, getCustomer } from './get-customer.ts';
+export {
+  attachIdentifiers,
+  clusterIdentifiers,
+  detachRecord,
+  findIdentifierOwners,
+  type IdentifierKey,
+  type IdentifierOwner,
+  insertCustomerRecords,
+  repointRoot,
+  rootOf,
+} from './identity-graph.repository.ts';
 export { type CustomerListItem, listCustomers } from './list-customers.ts';
+export {
+  type GoldenField,
+  goldenProvenance,
+  recordTraits,
+  refreshGoldenRecords,
+  type Survivorship,
+  snapshotBaseTraits,
+  type TraitObservation,
+} from './profile.repository.ts';
 export { refreshCustomerStats } from './refresh-customer-stats.ts';
 export { type CustomerFields, createCustomer, updateCustomer } from './save-customer.ts';

@@ -2,11 +2,12 @@ import { sql } from 'kysely';
 import type { Db, Trx } from '../../platform/db.ts';
 
 /**
- * Recomputes the per-customer order summary from the orders, set-based. With `customerIds` only those
- * customers; without, every customer whose id is in [fromId, toId) (batches for large tables).
+ * Recomputes the order summary, set-based. A root's summary covers the orders of every record in its
+ * cluster (merged records included); a merged record's summary is empty. With `customerIds` only those
+ * customers; otherwise every customer whose id is in [fromId, toId) (batches for large tables).
  */
 export const refreshCustomerStats = async (db: Db | Trx, scope: { customerIds: string[] } | { fromId: string; toId: string }): Promise<void> => {
-  const filter = 'customerIds' in scope ? sql`c.id = any(${scope.customerIds})` : sql`c.id >= ${scope.fromId} and c.id < ${scope.toId}`;
+  const filter = 'customerIds' in scope ? sql`c.id = any(${scope.customerIds}::text[])` : sql`c.id >= ${scope.fromId} and c.id < ${scope.toId}`;
   await sql`
     insert into customer_stats (customer_id, order_count, total_spent_fen, refunded_fen, first_order_at, last_order_at, updated_at)
     select c.id,
@@ -16,7 +17,9 @@ export const refreshCustomerStats = async (db: Db | Trx, scope: { customerIds: s
            min(o.placed_at) filter (where o.status <> 'cancelled'),
            max(o.placed_at) filter (where o.status <> 'cancelled'),
            now()
-    from customer c left join customer_order o on o.customer_id = c.id
+    from customer c
+    left join customer m on m.root_id = c.id and c.root_id = c.id
+    left join customer_order o on o.customer_id = m.id
     where ${filter}
     group by c.id
     on conflict (customer_id) do update set

@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/index.ts';
 import type { Actor } from '../auth/index.ts';
 import { normalizeEmail, normalizePhone } from './contact.ts';
 import { type CustomerDetail, loadCustomerDetail } from './get-customer.ts';
+import { recordTraits, snapshotBaseTraits } from './profile.repository.ts';
 
 export type CustomerFields = {
   displayName?: string;
@@ -43,6 +44,23 @@ const assertMemberNoFree = async (trx: Trx, memberNo: string, exceptId: string |
       fields: [{ path: 'body.memberNo', message: 'already used by another customer' }],
     });
   }
+};
+
+/** A person's edit is an observation from the most trusted source, so golden-record refreshes keep it. */
+const recordConsoleTraits = async (
+  trx: Trx,
+  customerId: string,
+  fields: ReturnType<typeof normalized>,
+  attributes: Record<string, unknown> | undefined,
+  at: Date,
+) => {
+  await snapshotBaseTraits(trx, [customerId]);
+  const obs = Object.entries(fields)
+    .filter(([, v]) => typeof v === 'string' && v !== '')
+    .map(([field, value]) => ({ customerId, field, value: value as string, source: 'console', observedAt: at }));
+  for (const [k, v] of Object.entries(attributes ?? {}))
+    obs.push({ customerId, field: `attr:${k}`, value: JSON.stringify(v), source: 'console', observedAt: at });
+  await recordTraits(trx, obs);
 };
 
 const syncIdentifiers = async (trx: Trx, customerId: string, fields: ReturnType<typeof normalized>, now: Date) => {
@@ -81,6 +99,7 @@ export const createCustomer = async (trx: Trx, clock: Clock, actor: Actor, input
     .execute();
   await trx.insertInto('customer_stats').values({ customer_id: id, first_order_at: null, last_order_at: null }).execute();
   await syncIdentifiers(trx, id, fields, now);
+  await recordConsoleTraits(trx, id, fields, input.attributes, now);
   const changed = Object.keys(input).filter((k) => input[k as keyof CustomerFields] !== undefined);
   await recordAudit(trx, clock, actor, { action: 'customer.create', subjectType: 'customer', subjectId: id, details: { fields: changed } });
   await publish(trx, { topic: 'customer.created', customerId: id, payload: { customerId: id, source: 'manual' } });
@@ -103,6 +122,7 @@ export const updateCustomer = async (trx: Trx, clock: Clock, actor: Actor, id: s
     .where('id', '=', id)
     .execute();
   await syncIdentifiers(trx, id, fields, now);
+  await recordConsoleTraits(trx, id, fields, input.attributes, now);
   const changed = Object.keys(input).filter((k) => input[k as keyof CustomerFields] !== undefined);
   await recordAudit(trx, clock, actor, { action: 'customer.update', subjectType: 'customer', subjectId: id, details: { fields: changed } });
   await publish(trx, { topic: 'customer.updated', customerId: id, payload: { customerId: id, fields: changed } });
