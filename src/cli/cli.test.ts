@@ -35,6 +35,33 @@ describe('guanxi CLI', () => {
     expect(role.stderr).toContain('--role');
   });
 
+  it('measures duplicates, then merges them with --apply', async () => {
+    const at = new Date();
+    for (const [id, email] of [
+      ['cus_00000000000100000000000000a1', 'same@shop.example'],
+      ['cus_00000000000100000000000000a2', 'same@shop.example'],
+    ]) {
+      await db()
+        .db.insertInto('customer')
+        .values({ id: id as string, display_name: 'Dup', attributes: '{}', source: 'crm', created_at: at, updated_at: at })
+        .execute();
+      await db()
+        .db.insertInto('customer_identifier')
+        .values({ customer_id: id as string, type: 'email', value: email as string, source: 'crm', created_at: at })
+        .execute();
+    }
+    const dry = await guanxi(['identity', 'reresolve']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('duplicates: 1 (50.0%)');
+    expect(await db().db.selectFrom('customer').select('id').where('merged_into', 'is not', null).execute()).toEqual([]);
+    const applied = await guanxi(['identity', 'reresolve', '--apply']);
+    expect(applied.stdout).toContain('merged 1 records');
+    const merged = await db().db.selectFrom('customer').select(['id', 'merged_into']).where('merged_into', 'is not', null).execute();
+    expect(merged).toEqual([{ id: 'cus_00000000000100000000000000a2', merged_into: 'cus_00000000000100000000000000a1' }]);
+    const metrics = await guanxi(['identity', 'metrics']);
+    expect(metrics.stdout).toContain('duplicate rate: 0.0%');
+  });
+
   it('names a bad environment variable and exits 78', async () => {
     const res = await exec('node', ['bin/guanxi.js', 'users', 'list'], { env: { ...process.env, DATABASE_URL: db().url, GUANXI_PORT: 'eighty' } }).catch(
       (e) => e,

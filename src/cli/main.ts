@@ -55,6 +55,18 @@ program
   .description('verify the audit hash chain; names modified or deleted rows')
   .action(async () => (await import('./commands/audit.ts')).auditVerify());
 
+const identity = program.command('identity').description('identity resolution');
+identity
+  .command('reresolve')
+  .description('re-run identity resolution over all customers (a dry run unless --apply)')
+  .option('--apply', 'merge what the rules link')
+  .action(async (opts) => (await import('./commands/identity.ts')).identityReresolve(opts));
+identity
+  .command('metrics')
+  .option('--json')
+  .description('identity link rate and duplicate rate')
+  .action(async (opts) => (await import('./commands/identity.ts')).identityShowMetrics(opts));
+
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (isAppError(e)) {
     process.stderr.write(`error: ${e.message} [${e.code}]\n`);

@@ -12,6 +12,8 @@ import { analyticsRoutes } from '../modules/analytics/index.ts';
 import { auditRoutes } from '../modules/audit/index.ts';
 import { authRoutes } from '../modules/auth/index.ts';
 import { customersRoutes } from '../modules/customers/index.ts';
+import { identityRoutes } from '../modules/identity/index.ts';
+import { profilesRoutes } from '../modules/profiles/index.ts';
 import { makeAccessHook } from './access.ts';
 import type { AppDeps, RouteEntry } from './deps.ts';
 import { errorHandler } from './error-handler.ts';
@@ -81,6 +83,8 @@ export const buildApp = async (deps: AppDeps, options: { serveConsole?: boolean 
   await app.register(customersRoutes);
   await app.register(analyticsRoutes);
   await app.register(auditRoutes);
+  await app.register(identityRoutes);
+  await app.register(profilesRoutes);
 
   const serveConsole = options.serveConsole ?? true;
   const consoleBuilt = serveConsole && existsSync(path.join(CONSOLE_DIST, 'index.html'));

@@ -5,6 +5,7 @@ import type { AuthTables } from './auth/auth.tables.ts';
 import type { CustomersTables } from './customers/customers.tables.ts';
 import type { IdentityTables } from './identity/identity.tables.ts';
 import type { IngestTables } from './ingest/ingest.tables.ts';
+import type { ProfilesTables } from './profiles/profiles.tables.ts';
 
 /** The whole schema as Kysely sees it: each module contributes its own tables. */
 export interface Database

@@ -1,9 +1,20 @@
+import { createServer } from 'node:net';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { createDb, ensureDatabase, withDatabase } from '../platform/db.ts';
 import { startEmbeddedPostgres } from '../platform/embedded-postgres.ts';
 import { migrateToLatest } from '../platform/migrate.ts';
 import { dropDatabase } from './databases.ts';
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,8 +33,9 @@ export default async function setup(project: TestProject) {
   if (process.env.DATABASE_URL) {
     adminUrl = process.env.DATABASE_URL;
   } else {
-    const port = Number(process.env.GUANXI_TEST_PG_PORT ?? 54330);
-    const pg = await startEmbeddedPostgres({ dir: path.resolve('.guanxi', `test-pg-${port}`), port, ephemeral: true });
+    // A port and a directory of its own per run, so parallel runs (and a running demo) never collide.
+    const port = process.env.GUANXI_TEST_PG_PORT ? Number(process.env.GUANXI_TEST_PG_PORT) : await freePort();
+    const pg = await startEmbeddedPostgres({ dir: path.resolve('.guanxi', `test-pg-${process.pid}`), port, ephemeral: true });
     adminUrl = pg.adminUrl;
     stop = pg.stop;
   }

@@ -10,14 +10,17 @@ export const PERMISSIONS = [
   'users:manage',
   'apikeys:manage',
   'audit:read',
+  'ingest:read',
+  'ingest:import',
+  'identity:merge',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** Least privilege: each role gets only what its work needs. Analysts and auditors see PII masked. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  operator: ['dashboard:read', 'customers:read', 'customers:read_pii', 'customers:write'],
-  analyst: ['dashboard:read', 'customers:read'],
+  operator: ['dashboard:read', 'customers:read', 'customers:read_pii', 'customers:write', 'ingest:read', 'ingest:import'],
+  analyst: ['dashboard:read', 'customers:read', 'ingest:read'],
   agent: ['customers:read', 'customers:read_pii', 'customers:write'],
   auditor: ['dashboard:read', 'customers:read', 'users:read', 'audit:read'],
 };

@@ -1,5 +1,7 @@
 /** The identity graph: identifiers → customers, merge rules and history, unmerge, golden-record rules. */
 export type { IdentityErrorCode } from './identity.errors.ts';
+export { identityRoutes } from './identity.routes.ts';
+export { type IdentityMetrics, identityMetrics } from './identity-metrics.ts';
 export {
   DEFAULT_IDENTITY_RULES,
   IDENTIFIER_TYPES,
@@ -12,4 +14,5 @@ export {
 } from './identity-rules.ts';
 export { listMerges, type MergeRecord, mergeCustomers, undoMerge } from './merge-customers.ts';
 export { type Identifier, normalizeIdentifier } from './normalize-identifier.ts';
+export { type ReresolutionReport, reresolveAll } from './reresolve-all.ts';
 export { type Resolution, type ResolveInput, resolveIdentities } from './resolve-identities.ts';

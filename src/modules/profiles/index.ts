@@ -1,0 +1,3 @@
+/** The 360° view: golden record with provenance, merged records, merge history, one timeline over every channel. */
+export { listProfileSources, listTimeline, type TimelineItem, type TimelineQuery } from './list-timeline.ts';
+export { profilesRoutes } from './profiles.routes.ts';
