@@ -70,7 +70,14 @@ const permutation = (seed: string, name: string, digits: number): Perm => {
     if (v % 5 === 0) v += 2; // … and not a multiple of 5: coprime with 10^digits
     return v % m;
   };
-  return { a: unit(h.readUInt32BE(0)), b: h.readUInt32BE(4) % m, c: unit(h.readUInt32BE(8)), d: h.readUInt32BE(12) % m, m, split: 10 ** Math.floor(digits / 2) };
+  return {
+    a: unit(h.readUInt32BE(0)),
+    b: h.readUInt32BE(4) % m,
+    c: unit(h.readUInt32BE(8)),
+    d: h.readUInt32BE(12) % m,
+    m,
+    split: 10 ** Math.floor(digits / 2),
+  };
 };
 
 const permute = (x: RawBuilder<unknown>, p: Perm) => {
@@ -99,12 +106,13 @@ const dayWeight = (day: number, trend: number): number => {
   if (month === 11 && (dom === 12 || dom === 13)) w *= 1.5;
   if (month === 6 && dom < 18) w *= 1.4; // 618
   if (month === 6 && dom === 18) w *= 4;
-  if (month === 12) w *= dom === 12 ? 2.5 : 1.25; // Double 12 and the December bump
+  if (month === 12) w *= dom === 12 ? 2.5 : 1.15; // Double 12 and the December bump
   if (month === 3 && dom === 8) w *= 1.8; // Women's Day sales
   if (month === 5 && dom === 20) w *= 1.5; // 520
+  // Chinese New Year: couriers stop taking parcels the week before, the holiday itself is quietest.
   const fromNewYear = day - chineseNewYear(date.getUTCFullYear());
-  if (fromNewYear >= -10 && fromNewYear <= -3) w *= 0.7; // couriers stop taking parcels
-  else if (fromNewYear >= -2 && fromNewYear <= 6) w *= 0.35; // the holiday itself
+  if (fromNewYear >= -10 && fromNewYear <= -3) w *= 0.7;
+  else if (fromNewYear >= -2 && fromNewYear <= 6) w *= 0.35;
   else if (fromNewYear >= 7 && fromNewYear <= 14) w *= 0.8;
   return w;
 };
@@ -174,7 +182,7 @@ const customerCore = (p: Plan, lo: number, hi: number) => sql`
          (case seg when ${SEG.whale} then 0.6 when ${SEG.loyal} then 1.2 else 1.8 end)::float8 as skew,
          case when seg = ${SEG.prospect} or we - ws < 3600 then 0
               else least(${MAX_ORDERS_PER_CUSTOMER}, greatest(1, round(
-                     (case seg when ${SEG.whale} then 38 when ${SEG.loyal} then 12 when ${SEG.casual} then 3.5 else 5 end)::float8
+                     (case seg when ${SEG.whale} then 60 when ${SEG.loyal} then 20 when ${SEG.casual} then 6 else 8 end)::float8
                      * exp(0.6 * z - 0.18) * (we - ws) / ${YEAR})))::int end as n_orders
   from (
     select i, h, g, created_s, female, english, seg, ws, z, prim,
@@ -319,7 +327,7 @@ const insertOrders = async (trx: Trx, p: Plan, lo: number, hi: number): Promise<
                ${lineAmount(1)} + ${lineAmount(2)} + ${lineAmount(3)} + ${lineAmount(4)} as total
         from (
           select customer_id, i, j, oh, skew, ws, we,
-                 case when ${u16('oh', 16)} < 0.55 then 1 when ${u16('oh', 16)} < 0.8 then 2 when ${u16('oh', 16)} < 0.92 then 3 else 4 end as n_lines,
+                 case when ${u16('oh', 16)} < 0.62 then 1 when ${u16('oh', 16)} < 0.88 then 2 when ${u16('oh', 16)} < 0.96 then 3 else 4 end as n_lines,
                  -- a day drawn by the seasonal weights within the customer's window, an hour by the daily rhythm;
                  -- a time that falls outside the window (first and last day) is drawn uniformly inside it
                  case when cand < ws or cand > we then ws + floor((we - ws) * ${u16('oh', 30)})::bigint else cand end as placed_s,
@@ -401,8 +409,9 @@ const runBatches = async (total: number, size: number, work: (lo: number, hi: nu
 
 /**
  * Generates `customers` demo customers with identifiers, ~10 orders each on average (heavily skewed) with
- * lines, and their order summaries. Deterministic: the same seed and `now` give byte-identical rows.
- * Set-based SQL in batches of 10,000 customers, each in its own transaction.
+ * lines, and their order summaries. Deterministic: the same seed, `now` and count give byte-identical rows.
+ * Set-based SQL in batches of 10,000 customers, each in its own transaction; after a failure the batches
+ * already committed stay, and clearDemoData() removes them.
  */
 export const generateDemoData = async (db: Db, options: DemoOptions): Promise<DemoSummary> => {
   const total = options.customers;
@@ -416,11 +425,18 @@ export const generateDemoData = async (db: Db, options: DemoOptions): Promise<De
   await runBatches(total, CUSTOMERS_PER_BATCH, (lo, hi) => inBatchTransaction(db, (trx) => insertCustomers(trx, plan, lo, hi)), report('customers'));
 
   const counts = { orders: 0, lines: 0, refunds: 0 };
+  let analysed = false;
   await runBatches(
     total,
     CUSTOMERS_PER_BATCH,
     async (lo, hi) => {
       const n = await inBatchTransaction(db, (trx) => insertOrders(trx, plan, lo, hi));
+      // Foreign-key checks reuse cached look-up plans, which on never-analysed tables are bitmap scans;
+      // statistics after the first batch get them replanned as index scans (~10% faster overall).
+      if (!analysed) {
+        analysed = true;
+        await sql`analyze customer, customer_order`.execute(db);
+      }
       counts.orders += n.orders;
       counts.lines += n.lines;
       counts.refunds += n.refunds;
@@ -429,6 +445,8 @@ export const generateDemoData = async (db: Db, options: DemoOptions): Promise<De
   );
 
   await refreshDemoStats(db, total, report('stats'));
+  // The console is opened right after a demo load: give the planner statistics before autovacuum would.
+  await sql`analyze customer, customer_identifier, customer_order, customer_order_line, customer_stats`.execute(db);
 
   return {
     customers: total,

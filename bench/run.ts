@@ -1,0 +1,99 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { clearDemoData } from '../src/modules/customers/demo/generate-demo-data.ts';
+import { createLogger } from '../src/platform/logger.ts';
+import { type BenchDatabase, openBenchDatabase } from './bench-database.ts';
+import { runCustomerApi } from './customer-api.scenario.ts';
+import { runDemoGeneration } from './demo-generation.scenario.ts';
+import { type BenchReport, formatReport, machineInfo, writeReport } from './report.ts';
+
+const ArgsSchema = z.object({
+  customers: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
+  only: z.enum(['demo', 'api']).optional(),
+  connections: z.coerce.number().int().min(1).max(200).default(20),
+  seconds: z.coerce.number().int().min(1).max(120).default(10),
+});
+
+const usage = 'usage: npm run bench -- [--customers N] [--only demo|api] [--connections 20] [--seconds 10]';
+
+const status = (line: string) => process.stderr.write(`${line}\n`);
+
+const progressPrinter = () => {
+  let last = '';
+  return (p: { phase: string; done: number; total: number }) => {
+    const step = `${p.phase} ${Math.floor((p.done / p.total) * 10) * 10}%`;
+    if (step !== last) status(`  ${step}`);
+    last = step;
+  };
+};
+
+const demoCustomerCount = async (database: BenchDatabase): Promise<number> => {
+  const { rows } = await database.pool.query<{ n: string }>(`select count(*) as n from customer where source = 'demo'`);
+  return Number(rows[0]?.n ?? 0);
+};
+
+const main = async (): Promise<void> => {
+  const { values } = parseArgs({
+    options: { customers: { type: 'string' }, only: { type: 'string' }, connections: { type: 'string' }, seconds: { type: 'string' } },
+    strict: true,
+  });
+  const parsed = ArgsSchema.safeParse(values);
+  if (!parsed.success) throw new Error(`${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n')}\n${usage}`);
+  const args = parsed.data;
+
+  const startedAt = new Date().toISOString();
+  const logger = createLogger(process.env.GUANXI_LOG_LEVEL ?? 'warn');
+  const fresh = args.only !== 'api';
+  status(fresh ? 'bench: starting a fresh database' : 'bench: opening the bench database');
+  const database = await openBenchDatabase({ fresh, logger });
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await database.shutdown();
+  };
+  // Ctrl-C: shut the embedded PostgreSQL down instead of leaving it running.
+  process.once('SIGINT', () => {
+    stop().finally(() => process.exit(130));
+  });
+
+  try {
+    const report: BenchReport = {
+      startedAt,
+      finishedAt: startedAt,
+      machine: machineInfo(),
+      database: { kind: database.embedded ? 'embedded' : 'external', serverVersion: database.serverVersion, poolSize: database.config.dbPoolSize },
+      options: { customers: args.customers, only: args.only ?? 'all', connections: args.connections, seconds: args.seconds },
+    };
+
+    if (args.only !== 'api') {
+      status(`bench: demo generation, ${args.customers} customers`);
+      report.demo = await runDemoGeneration(database.db, args.customers, progressPrinter());
+    } else if ((await demoCustomerCount(database)) !== args.customers) {
+      status(`bench: preparing ${args.customers} demo customers (not timed as a scenario)`);
+      await clearDemoData(database.db);
+      const prepared = await runDemoGeneration(database.db, args.customers, progressPrinter());
+      report.preparedData = { customers: prepared.customers, seconds: prepared.seconds };
+    }
+
+    if (args.only !== 'demo') {
+      status(`bench: customer API, ${args.connections} clients, ${args.seconds} s per endpoint`);
+      report.api = await runCustomerApi(database.db, database.config, {
+        connections: args.connections,
+        seconds: args.seconds,
+        onEndpoint: (name) => status(`  ${name}`),
+      });
+    }
+
+    report.finishedAt = new Date().toISOString();
+    const file = writeReport(report);
+    process.stdout.write(`\n${formatReport(report)}\nresults: ${file}\n`);
+  } finally {
+    await stop();
+  }
+};
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});

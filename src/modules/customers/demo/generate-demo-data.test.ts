@@ -1,0 +1,183 @@
+import { sql } from 'kysely';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestDb } from '../../../test/test-db.ts';
+import { clearDemoData, type DemoOptions, type DemoSummary, generateDemoData, hasDemoData } from './generate-demo-data.ts';
+
+const NOW = new Date('2026-11-20T08:30:00Z');
+const CUSTOMERS = 2_000;
+
+describe('generateDemoData', () => {
+  const t = useTestDb();
+  const db = () => t().db;
+  let summary: DemoSummary;
+  const progress: Parameters<NonNullable<DemoOptions['onProgress']>>[0][] = [];
+
+  const fingerprint = async () => {
+    const { rows } = await sql<{ customers: string; identifiers: string; orders: string; lines: string }>`
+      select (select md5(string_agg(c::text, '|' order by c.id)) from customer c) as customers,
+             (select md5(string_agg(i::text, '|' order by i.customer_id, i.type, i.value)) from customer_identifier i) as identifiers,
+             (select md5(string_agg(o::text, '|' order by o.customer_id, o.id)) from customer_order o) as orders,
+             (select md5(string_agg(l::text, '|' order by l.customer_id, l.order_id, l.line_no)) from customer_order_line l) as lines`.execute(db());
+    return rows[0];
+  };
+
+  beforeAll(async () => {
+    expect(await hasDemoData(db())).toBe(false);
+    summary = await generateDemoData(db(), { customers: CUSTOMERS, seed: 'test-seed', now: NOW, onProgress: (p) => progress.push(p) });
+  });
+
+  it('reports what it wrote, phase by phase', async () => {
+    const counts = await sql<{ customers: number; orders: number; lines: number; refunds: number }>`
+      select (select count(*) from customer where source = 'demo') as customers, (select count(*) from customer_order) as orders,
+             (select count(*) from customer_order_line) as lines,
+             (select count(*) from customer_order where status in ('refunded', 'partially_refunded')) as refunds`.execute(db());
+    const c = counts.rows[0];
+    expect(summary).toMatchObject({ customers: CUSTOMERS, orders: c?.orders, orderLines: c?.lines, refunds: c?.refunds });
+    expect(summary.orders / CUSTOMERS).toBeGreaterThan(6);
+    expect(summary.orders / CUSTOMERS).toBeLessThan(14);
+    expect(await hasDemoData(db())).toBe(true);
+    for (const phase of ['customers', 'orders', 'stats'] as const) {
+      const mine = progress.filter((p) => p.phase === phase);
+      expect(mine.at(-1)).toEqual({ phase, done: CUSTOMERS, total: CUSTOMERS });
+      expect(mine.map((p) => p.done)).toEqual([...mine.map((p) => p.done)].sort((a, b) => a - b));
+    }
+  });
+
+  it('gives byte-identical rows for the same seed, and different ones for another seed', async () => {
+    const first = await fingerprint();
+    for (const hash of Object.values(first ?? {})) expect(hash).toMatch(/^[0-9a-f]{32}$/);
+    await clearDemoData(db());
+    expect(await hasDemoData(db())).toBe(false);
+    const empty = await sql<{ n: number }>`select (select count(*) from customer_order) + (select count(*) from customer_identifier) as n`.execute(db());
+    expect(empty.rows[0]?.n).toBe(0);
+
+    await generateDemoData(db(), { customers: CUSTOMERS, seed: 'test-seed', now: NOW });
+    expect(await fingerprint()).toEqual(first);
+
+    await clearDemoData(db());
+    await generateDemoData(db(), { customers: CUSTOMERS, seed: 'another-seed', now: NOW });
+    const other = await fingerprint();
+    expect(other?.customers).not.toBe(first?.customers);
+    expect(other?.orders).not.toBe(first?.orders);
+
+    await clearDemoData(db());
+    await generateDemoData(db(), { customers: CUSTOMERS, seed: 'test-seed', now: NOW });
+    expect(await fingerprint()).toEqual(first);
+  });
+
+  it("places orders between the customer's sign-up and now, with totals and refunds that add up", async () => {
+    const { rows } = await sql<Record<string, number>>`
+      select count(*) filter (where o.placed_at < c.created_at) as before_signup,
+             count(*) filter (where o.placed_at > ${NOW} or o.updated_at > ${NOW} or c.created_at > ${NOW}) as in_future,
+             count(*) filter (where o.placed_at < ${NOW}::timestamptz - interval '731 days') as too_old,
+             count(*) filter (where o.total_fen <> coalesce(l.sum, -1)) as bad_total,
+             count(*) filter (where o.status = 'refunded' and o.refunded_fen <> o.total_fen) as bad_refund,
+             count(*) filter (where o.status = 'partially_refunded' and not (o.refunded_fen > 0 and o.refunded_fen < o.total_fen)) as bad_partial,
+             count(*) filter (where o.status in ('paid', 'fulfilled', 'cancelled') and o.refunded_fen <> 0) as bad_unrefunded,
+             count(*) filter (where o.status = 'refunded') as refunded, count(*) filter (where o.status = 'partially_refunded') as partial,
+             count(*) filter (where o.status = 'cancelled') as cancelled, count(*) as total
+      from customer_order o join customer c on c.id = o.customer_id
+      left join (select order_id, sum(amount_fen) as sum from customer_order_line group by order_id) l on l.order_id = o.id`.execute(db());
+    const r = rows[0] ?? {};
+    expect(r).toMatchObject({ before_signup: 0, in_future: 0, too_old: 0, bad_total: 0, bad_refund: 0, bad_partial: 0, bad_unrefunded: 0 });
+    const total = r.total ?? 0;
+    expect((r.refunded ?? 0) / total).toBeGreaterThan(0.04);
+    expect((r.refunded ?? 0) / total).toBeLessThan(0.08);
+    expect((r.partial ?? 0) / total).toBeGreaterThan(0.015);
+    expect((r.partial ?? 0) / total).toBeLessThan(0.045);
+    expect(r.cancelled).toBeGreaterThan(0);
+
+    const lines = await sql<{ bad: number; max: number }>`
+      select count(*) filter (where amount_fen <> quantity * unit_price_fen) as bad, max(line_no) as max from customer_order_line`.execute(db());
+    expect(lines.rows[0]).toEqual({ bad: 0, max: 4 });
+  });
+
+  it('skews spending: a small head holds much of it, and many buyers have gone quiet', async () => {
+    const { rows } = await sql<{ top_share: number; dormant_share: number; big_spenders: number }>`
+      with s as (select total_spent_fen, last_order_at, order_count, ntile(20) over (order by total_spent_fen desc) as tile from customer_stats)
+      select sum(total_spent_fen) filter (where tile = 1)::float8 / sum(total_spent_fen) as top_share,
+             (count(*) filter (where order_count > 0 and last_order_at < ${NOW}::timestamptz - interval '180 days'))::float8
+               / count(*) filter (where order_count > 0) as dormant_share,
+             (count(*) filter (where tile = 1 and total_spent_fen > 1000000))::float8 / count(*) filter (where tile = 1) as big_spenders
+      from s`.execute(db());
+    const r = rows[0];
+    expect(r?.top_share).toBeGreaterThanOrEqual(0.3);
+    expect(r?.dormant_share).toBeGreaterThanOrEqual(0.15);
+    expect(r?.dormant_share).toBeLessThanOrEqual(0.4);
+    expect(r?.big_spenders).toBeGreaterThan(0.8); // the top 5% each spent more than ¥10,000
+  });
+
+  it('orders peak around Double 11 and dip at Chinese New Year', async () => {
+    const { rows } = await sql<{ day: string; n: number }>`
+      select to_char(placed_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as day, count(*) as n from customer_order
+      where placed_at >= '2025-10-01T00:00:00+08' and placed_at < '2026-03-31T00:00:00+08' group by 1`.execute(db());
+    const byDay = new Map(rows.map((r) => [r.day, r.n]));
+    const average = (from: string, days: number) => {
+      let sum = 0;
+      for (let k = 0; k < days; k++) sum += byDay.get(new Date(Date.parse(`${from}T00:00:00Z`) + k * 86_400_000).toISOString().slice(0, 10)) ?? 0;
+      return sum / days;
+    };
+    expect(byDay.get('2025-11-11') ?? 0).toBeGreaterThan(3 * average('2025-10-01', 14));
+    expect(average('2026-02-15', 9)).toBeLessThan(0.6 * average('2026-03-10', 14)); // CNY 2026 is 17 February
+  });
+
+  it('gives every customer a unique, valid Chinese mobile number and unique member numbers and e-mails', async () => {
+    const { rows } = await sql<{ phone: string; email: string | null; member_no: string | null }>`select phone, email, member_no from customer`.execute(db());
+    const phones = rows.map((r) => r.phone);
+    expect(new Set(phones).size).toBe(CUSTOMERS);
+    for (const phone of phones) {
+      expect(phone).toMatch(/^\+861[3-9]\d{9}$/);
+      const parsed = parsePhoneNumberFromString(phone);
+      expect(parsed?.isValid(), phone).toBe(true);
+      expect(parsed?.getType(), phone).toBe('MOBILE');
+    }
+    const emails = rows.flatMap((r) => (r.email ? [r.email] : []));
+    expect(new Set(emails).size).toBe(emails.length);
+    for (const email of emails) expect(email).toMatch(/^[a-z0-9._]+@[a-z0-9.-]+\.[a-z]+$/);
+    expect(emails.length / CUSTOMERS).toBeGreaterThan(0.55);
+    expect(emails.length / CUSTOMERS).toBeLessThan(0.8);
+    const members = rows.flatMap((r) => (r.member_no ? [r.member_no] : []));
+    expect(new Set(members).size).toBe(members.length);
+    for (const m of members) expect(m).toMatch(/^M\d{8}$/);
+    expect(members.length / CUSTOMERS).toBeGreaterThan(0.62);
+    expect(members.length / CUSTOMERS).toBeLessThan(0.78);
+  });
+
+  it('mixes Chinese and English names and records identifiers for every contact field', async () => {
+    const { rows } = await sql<{ english: number; chinese: number; missing_ids: number; attrs_ok: number }>`
+      select count(*) filter (where display_name ~ '^[A-Z][a-z]+ [A-Z][a-z]+$') as english,
+             count(*) filter (where display_name ~ '^[\u4e00-\u9fff]{2,4}$') as chinese,
+             count(*) filter (where (select count(*) from customer_identifier i where i.customer_id = c.id and i.source = 'demo'
+                                      and (i.type, i.value) in (('phone', c.phone), ('email', c.email), ('member_no', c.member_no)))
+                                   <> num_nonnulls(c.phone, c.email, c.member_no)) as missing_ids,
+             count(*) filter (where attributes ? 'city' and attributes ->> 'gender' in ('male', 'female')
+                                and attributes ->> 'preferredChannel' in ('wecom', 'sms', 'email', 'app') and attributes ? 'acquisitionChannel'
+                                and (not attributes ? 'birthday' or (attributes ->> 'birthday')::date < ${NOW}::date - 365 * 18)) as attrs_ok
+      from customer c`.execute(db());
+    const r = rows[0];
+    expect((r?.english ?? 0) / CUSTOMERS).toBeGreaterThan(0.1);
+    expect((r?.english ?? 0) / CUSTOMERS).toBeLessThan(0.2);
+    expect((r?.english ?? 0) + (r?.chinese ?? 0)).toBe(CUSTOMERS);
+    expect(r?.missing_ids).toBe(0);
+    expect(r?.attrs_ok).toBe(CUSTOMERS);
+  });
+
+  it('leaves customer_stats equal to a direct aggregate of the orders', async () => {
+    const { rows } = await sql<{ n: number }>`
+      select count(*) as n from customer c
+      left join customer_stats s on s.customer_id = c.id
+      left join (select customer_id, count(*) filter (where status <> 'cancelled') as order_count,
+                        coalesce(sum(total_fen - refunded_fen) filter (where status <> 'cancelled'), 0) as spent,
+                        sum(refunded_fen) as refunded, max(placed_at) filter (where status <> 'cancelled') as last_at
+                 from customer_order group by customer_id) a on a.customer_id = c.id
+      where s.customer_id is null or s.order_count <> coalesce(a.order_count, 0) or s.total_spent_fen <> coalesce(a.spent, 0)
+         or s.refunded_fen <> coalesce(a.refunded, 0) or s.last_order_at is distinct from a.last_at`.execute(db());
+    expect(rows[0]?.n).toBe(0);
+  });
+
+  it('rejects a customer count out of range', async () => {
+    await expect(generateDemoData(db(), { customers: 0, seed: 'x', now: NOW })).rejects.toThrow(RangeError);
+    await expect(generateDemoData(db(), { customers: 1.5, seed: 'x', now: NOW })).rejects.toThrow(RangeError);
+  });
+});
