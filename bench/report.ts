@@ -10,11 +10,13 @@ export type BenchReport = {
   finishedAt: string;
   machine: { cpus: number; cpuModel: string; memoryGb: number; platform: string; node: string };
   database: { kind: 'embedded' | 'external'; serverVersion: string; poolSize: number };
-  options: { customers: number; only: 'demo' | 'api' | 'all'; connections: number; seconds: number };
+  options: { customers: number; only: string; connections: number; seconds: number };
   demo?: DemoGenerationResult;
   /** Set when the API scenario ran without a timed generation (`--only api`). */
   preparedData?: { customers: number; seconds: number };
   api?: EndpointResult[];
+  /** Further scenarios (identity, CLV fit, ingest, import): one flat record of figures each. */
+  scenarios?: Record<string, Record<string, number | string | boolean>>;
 };
 
 export const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
@@ -92,6 +94,16 @@ export const formatReport = (r: BenchReport): string => {
           n(a.non2xx),
           n(a.errors),
         ]),
+      ),
+    );
+    out.push('');
+  }
+  for (const [name, figures] of Object.entries(r.scenarios ?? {})) {
+    out.push(`${name}:`);
+    out.push(
+      table(
+        ['figure', 'value'],
+        Object.entries(figures).map(([k, v]) => [k, typeof v === 'number' ? (Number.isInteger(v) ? n(v) : v.toFixed(3)) : String(v)]),
       ),
     );
     out.push('');

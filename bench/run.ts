@@ -3,18 +3,21 @@ import { z } from 'zod';
 import { clearDemoData } from '../src/modules/customers/demo/generate-demo-data.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { type BenchDatabase, openBenchDatabase } from './bench-database.ts';
+import { runClvFit } from './clv.scenario.ts';
 import { runCustomerApi } from './customer-api.scenario.ts';
 import { runDemoGeneration } from './demo-generation.scenario.ts';
+import { runIdentityResolution } from './identity.scenario.ts';
 import { type BenchReport, formatReport, machineInfo, writeReport } from './report.ts';
 
 const ArgsSchema = z.object({
   customers: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
-  only: z.enum(['demo', 'api']).optional(),
+  only: z.enum(['demo', 'api', 'identity', 'clv']).optional(),
+  identityCustomers: z.coerce.number().int().min(1000).max(5_000_000).default(1_000_000),
   connections: z.coerce.number().int().min(1).max(200).default(20),
   seconds: z.coerce.number().int().min(1).max(120).default(10),
 });
 
-const usage = 'usage: npm run bench -- [--customers N] [--only demo|api] [--connections 20] [--seconds 10]';
+const usage = 'usage: npm run bench -- [--customers N] [--only demo|api|identity|clv] [--connections 20] [--seconds 10] [--identity-customers N]';
 
 const status = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -34,16 +37,23 @@ const demoCustomerCount = async (database: BenchDatabase): Promise<number> => {
 
 const main = async (): Promise<void> => {
   const { values } = parseArgs({
-    options: { customers: { type: 'string' }, only: { type: 'string' }, connections: { type: 'string' }, seconds: { type: 'string' } },
+    options: {
+      customers: { type: 'string' },
+      only: { type: 'string' },
+      connections: { type: 'string' },
+      seconds: { type: 'string' },
+      'identity-customers': { type: 'string' },
+    },
     strict: true,
   });
-  const parsed = ArgsSchema.safeParse(values);
+  const parsed = ArgsSchema.safeParse({ ...values, identityCustomers: values['identity-customers'] });
   if (!parsed.success) throw new Error(`${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n')}\n${usage}`);
   const args = parsed.data;
 
   const startedAt = new Date().toISOString();
   const logger = createLogger(process.env.GUANXI_LOG_LEVEL ?? 'warn');
   const fresh = args.only !== 'api';
+  const runs = (scenario: 'demo' | 'api' | 'identity' | 'clv') => !args.only || args.only === scenario;
   status(fresh ? 'bench: starting a fresh database' : 'bench: opening the bench database');
   const database = await openBenchDatabase({ fresh, logger });
   let stopping = false;
@@ -66,7 +76,13 @@ const main = async (): Promise<void> => {
       options: { customers: args.customers, only: args.only ?? 'all', connections: args.connections, seconds: args.seconds },
     };
 
-    if (args.only !== 'api') {
+    if (runs('clv')) {
+      status('bench: BG/NBD + Gamma-Gamma fit, 1,000,000 simulated customers');
+      report.scenarios = { ...report.scenarios, 'CLV fit (BG/NBD + Gamma-Gamma)': runClvFit(1_000_000) };
+    }
+    if (args.only === 'identity' || args.only === 'clv') {
+      // These scenarios need no demo company.
+    } else if (args.only !== 'api') {
       status(`bench: demo generation, ${args.customers} customers`);
       report.demo = await runDemoGeneration(database.db, args.customers, progressPrinter());
     } else if ((await demoCustomerCount(database)) !== args.customers) {
@@ -76,13 +92,22 @@ const main = async (): Promise<void> => {
       report.preparedData = { customers: prepared.customers, seconds: prepared.seconds };
     }
 
-    if (args.only !== 'demo') {
+    if (runs('api')) {
       status(`bench: customer API, ${args.connections} clients, ${args.seconds} s per endpoint`);
       report.api = await runCustomerApi(database.db, database.config, {
         connections: args.connections,
         seconds: args.seconds,
         onEndpoint: (name) => status(`  ${name}`),
       });
+    }
+
+    // Last: it adds its own customers, which would change the API scenario's data.
+    if (runs('identity')) {
+      status(`bench: identity resolution over ${args.identityCustomers} customers with 20% duplicates`);
+      report.scenarios = {
+        ...report.scenarios,
+        'Identity re-resolution': await runIdentityResolution(database.db, args.identityCustomers, progressPrinter()),
+      };
     }
 
     report.finishedAt = new Date().toISOString();

@@ -36,7 +36,7 @@ export const DEFAULT_IDENTITY_RULES: IdentityRules = {
   phoneRegion: 'CN',
   survivorship: {
     default: 'most_recent',
-    fields: { display_name: 'most_trusted', member_no: 'most_trusted', birthday: 'most_frequent', gender: 'most_frequent' },
+    fields: { display_name: 'most_trusted', member_no: 'most_trusted', 'attr:birthday': 'most_frequent', 'attr:gender': 'most_frequent' },
   },
 };
 
