@@ -15,6 +15,10 @@ const CustomerListPage = lazy(() => import('./pages/customers/customer-list-page
 const CustomerDetailPage = lazy(() => import('./pages/customers/customer-detail-page').then((m) => ({ default: m.CustomerDetailPage })));
 const UsersPage = lazy(() => import('./pages/users/users-page').then((m) => ({ default: m.UsersPage })));
 const ApiKeysPage = lazy(() => import('./pages/users/api-keys-page').then((m) => ({ default: m.ApiKeysPage })));
+const IdentityRulesPage = lazy(() => import('./pages/identity/identity-rules-page').then((m) => ({ default: m.IdentityRulesPage })));
+const SourcesPage = lazy(() => import('./pages/ingest/sources-page').then((m) => ({ default: m.SourcesPage })));
+const SourceDebuggerPage = lazy(() => import('./pages/ingest/source-debugger-page').then((m) => ({ default: m.SourceDebuggerPage })));
+const ImportsPage = lazy(() => import('./pages/ingest/imports-page').then((m) => ({ default: m.ImportsPage })));
 const AuditPage = lazy(() => import('./pages/audit/audit-page').then((m) => ({ default: m.AuditPage })));
 
 const FullPageSpin = () => <Spin size="large" style={{ display: 'block', marginTop: '30vh' }} />;
@@ -52,6 +56,10 @@ export const AppRoutes = () => (
         <Route path="dashboard" element={guarded('dashboard:read', <DashboardPage />)} />
         <Route path="customers" element={guarded('customers:read', <CustomerListPage />)} />
         <Route path="customers/:id" element={guarded('customers:read', <CustomerDetailPage />)} />
+        <Route path="identity" element={guarded('ingest:read', <IdentityRulesPage />)} />
+        <Route path="sources" element={guarded('ingest:read', <SourcesPage />)} />
+        <Route path="sources/:id" element={guarded('ingest:read', <SourceDebuggerPage />)} />
+        <Route path="imports" element={guarded('ingest:import', <ImportsPage />)} />
         <Route path="users" element={guarded('users:read', <UsersPage />)} />
         <Route path="api-keys" element={guarded('apikeys:manage', <ApiKeysPage />)} />
         <Route path="audit" element={guarded('audit:read', <AuditPage />)} />

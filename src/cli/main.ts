@@ -67,6 +67,19 @@ identity
   .description('identity link rate and duplicate rate')
   .action(async (opts) => (await import('./commands/identity.ts')).identityShowMetrics(opts));
 
+program
+  .command('import')
+  .description('import a CSV or JSONL file (encoding detected; `-` reads stdin): customers | orders | refunds | tickets | messages')
+  .argument('<kind>', 'customers | orders | refunds | tickets | messages')
+  .argument('<file>', 'a .csv/.tsv/.jsonl file, optionally .gz')
+  .option('--source <source>', 'where the file comes from (ids are unique per source; the mapping is saved per source)', 'import')
+  .option('--mapping <pairs>', 'column=field,... (or JSON); completes the saved mapping and suggestions by column name')
+  .option('--report <file>', 'write every rejected row (line, column, value, reason) to this CSV')
+  .option('--timezone <zone>', 'for times without an offset', 'Asia/Shanghai')
+  .option('--currency <code>', 'for amounts without a currency column', 'CNY')
+  .option('--batch-size <n>', 'rows per transaction', positiveInt(50_000))
+  .action(async (kind, file, opts) => (await import('./commands/import.ts')).importCommand(kind, file, opts));
+
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (isAppError(e)) {
     process.stderr.write(`error: ${e.message} [${e.code}]\n`);

@@ -9,9 +9,11 @@ import { AppError } from '../platform/errors.ts';
  * - public: anyone
  * - session: a signed-in console user holding `permission` (or any signed-in user when omitted)
  * - api_key: a machine holding a live write key with `scope`; session cookies are not accepted here,
- *   and keys are not accepted on session routes.
+ *   and keys are not accepted on session routes. With `keyInBody`, a request without an Authorization
+ *   header may name its key in the JSON body (`writeKey`, Segment; `api_key`, PostHog): it is resolved
+ *   once the body is parsed (`makeBodyKeyHook`, preValidation).
  */
-export type Access = { kind: 'public' } | { kind: 'session'; permission?: Permission } | { kind: 'api_key'; scope: string };
+export type Access = { kind: 'public' } | { kind: 'session'; permission?: Permission } | { kind: 'api_key'; scope: string; keyInBody?: boolean };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -41,6 +43,30 @@ export const presentedApiKey = (req: FastifyRequest): string | undefined => {
   return undefined;
 };
 
+const authorizeApiKey = async (db: Db, clock: Clock, req: FastifyRequest, secret: string | undefined, scope: string): Promise<Actor> => {
+  if (!secret) throw new AppError('auth.invalid_api_key', 'send a write key: Authorization: Basic base64(writeKey + ":")');
+  const actor = await authenticateApiKey(db, clock, secret, requestMeta(req));
+  if (actor?.type !== 'api_key') throw new AppError('auth.invalid_api_key', 'unknown or revoked write key');
+  if (!actor.scopes.includes(scope)) throw new AppError('auth.forbidden', `this key lacks the ${scope} scope`);
+  return actor;
+};
+
+/** The write key a parsed body names: `writeKey` (Segment's clients) or `api_key` (PostHog's). */
+const bodyApiKey = (body: unknown): string | undefined => {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const b = body as Record<string, unknown>;
+  const key = b.writeKey ?? b.api_key;
+  return typeof key === 'string' && key.length > 0 ? key : undefined;
+};
+
+/** preValidation: for `keyInBody` routes whose request sent no Authorization header, the key named in the body. */
+export const makeBodyKeyHook = (db: Db, clock: Clock) =>
+  async function bodyKeyHook(req: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    const access = req.routeOptions.config?.access;
+    if (access?.kind !== 'api_key' || !access.keyInBody || req.actor) return;
+    req.actor = await authorizeApiKey(db, clock, req, bodyApiKey(req.body), access.scope);
+  };
+
 export const makeAccessHook = (db: Db, clock: Clock) =>
   async function accessHook(req: FastifyRequest, _reply: FastifyReply): Promise<void> {
     req.actor = null;
@@ -54,11 +80,8 @@ export const makeAccessHook = (db: Db, clock: Clock) =>
 
     if (access.kind === 'api_key') {
       const secret = presentedApiKey(req);
-      if (!secret) throw new AppError('auth.invalid_api_key', 'send a write key: Authorization: Basic base64(writeKey + ":")');
-      const actor = await authenticateApiKey(db, clock, secret, requestMeta(req));
-      if (actor?.type !== 'api_key') throw new AppError('auth.invalid_api_key', 'unknown or revoked write key');
-      if (!actor.scopes.includes(access.scope)) throw new AppError('auth.forbidden', `this key lacks the ${access.scope} scope`);
-      req.actor = actor;
+      if (!secret && access.keyInBody) return; // resolved from the body by makeBodyKeyHook
+      req.actor = await authorizeApiKey(db, clock, req, secret, access.scope);
       return;
     }
 

@@ -13,8 +13,9 @@ import { auditRoutes } from '../modules/audit/index.ts';
 import { authRoutes } from '../modules/auth/index.ts';
 import { customersRoutes } from '../modules/customers/index.ts';
 import { identityRoutes } from '../modules/identity/index.ts';
+import { ingestRoutes } from '../modules/ingest/ingest.routes.ts';
 import { profilesRoutes } from '../modules/profiles/index.ts';
-import { makeAccessHook } from './access.ts';
+import { makeAccessHook, makeBodyKeyHook } from './access.ts';
 import type { AppDeps, RouteEntry } from './deps.ts';
 import { errorHandler } from './error-handler.ts';
 import { systemRoutes } from './system.routes.ts';
@@ -77,12 +78,14 @@ export const buildApp = async (deps: AppDeps, options: { serveConsole?: boolean 
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.addHook('onRequest', makeAccessHook(deps.db, deps.clock));
+  app.addHook('preValidation', makeBodyKeyHook(deps.db, deps.clock));
 
   await app.register(systemRoutes);
   await app.register(authRoutes);
   await app.register(customersRoutes);
   await app.register(analyticsRoutes);
   await app.register(auditRoutes);
+  await app.register(ingestRoutes);
   await app.register(identityRoutes);
   await app.register(profilesRoutes);
 

@@ -16,4 +16,5 @@ export interface Database
     CustomersTables,
     IdentityTables,
     IngestTables,
+    ProfilesTables,
     AnalyticsTables {}

@@ -25,7 +25,7 @@ describe('job worker', () => {
     try {
       await db().tx((trx) => publish(trx, { topic: 'order.placed', customerId: 'cus_x', payload: { orderId: 'ord_1' } }));
       await db().tx((trx) => publish(trx, { topic: 'order.placed', customerId: 'cus_x', payload: { orderId: 'ord_2' } }));
-      await expect.poll(() => received.length, { timeout: 10_000, interval: 100 }).toBe(2);
+      await expect.poll(() => received.length, { timeout: 30_000, interval: 100 }).toBe(2);
       expect(received.sort()).toEqual(['ord_1', 'ord_2']);
     } finally {
       await worker.stop();

@@ -24,7 +24,8 @@ export const startWorker = async (options: { pool: pg.Pool; concurrency: number;
     noHandleSignals: true,
     pollInterval: 2000,
     taskList: options.jobs.tasks,
-    crontab: options.jobs.crontab.join('\n'),
+    // An empty crontab string would make graphile-worker look for a ./crontab file instead.
+    ...(options.jobs.crontab.length > 0 ? { crontab: options.jobs.crontab.join('\n') } : { parsedCronItems: [] }),
     logger: workerLogger(options.logger),
   });
 

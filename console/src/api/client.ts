@@ -90,4 +90,5 @@ export const api = {
   get: <T>(path: string, query?: Record<string, QueryValue>) => apiRequest<T>(path, { query }),
   post: <T>(path: string, body: unknown = {}) => apiRequest<T>(path, { method: 'POST', body }),
   patch: <T>(path: string, body: unknown) => apiRequest<T>(path, { method: 'PATCH', body }),
+  put: <T>(path: string, body: unknown) => apiRequest<T>(path, { method: 'PUT', body }),
 };

@@ -16,6 +16,9 @@ export const PERMISSIONS = [
   'users:manage',
   'apikeys:manage',
   'audit:read',
+  'ingest:read',
+  'ingest:import',
+  'identity:merge',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -43,6 +46,14 @@ export const KNOWN_AUDIT_ACTIONS = [
   'user.update',
   'api_key.create',
   'api_key.revoke',
+  'user.password_reset',
+  'customer.merge',
+  'customer.unmerge',
+  'identity.rules_update',
+  'identity.reresolve',
+  'ingest.import',
+  'ingest.import_errors_download',
+  'ingest.read_events',
 ] as const;
 
 /** Error codes the console translates; unknown codes fall back to the server message. */
@@ -55,6 +66,10 @@ export const KNOWN_ERROR_CODES = [
   'auth.last_admin',
   'rate_limit.exceeded',
   'customers.not_found',
+  'identity.merge_conflict',
+  'identity.not_a_root',
+  'identity.already_undone',
+  'identity.merge_not_found',
   'http.network',
 ] as const;
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { GOLDEN_FIELDS, IDENTITY_TYPES, MERGE_RULES, SURVIVORSHIP_RULES, TIMELINE_KINDS } from '../api/identity-types';
 import {
   ACTOR_TYPES,
   AUDIT_PROBLEM_KINDS,
@@ -42,6 +43,11 @@ const dynamicKeys = [
   ...KNOWN_AUDIT_ACTIONS.map((v) => `auditActions.${v}`),
   ...IDENTIFIER_TYPES.map((v) => `identifierTypes.${v}`),
   ...KNOWN_ERROR_CODES.map((v) => `errors.${v}`),
+  ...IDENTITY_TYPES.map((v) => `identity.types.${v}`),
+  ...SURVIVORSHIP_RULES.map((v) => `identity.survivorship.${v}`),
+  ...TIMELINE_KINDS.map((v) => `profile.kinds.${v}`),
+  ...MERGE_RULES.map((v) => `profile.mergeRules.${v}`),
+  ...GOLDEN_FIELDS.map((v) => `profile.fields.${v}`),
 ];
 
 describe('locale helpers', () => {

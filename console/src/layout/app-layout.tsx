@@ -21,6 +21,9 @@ export const AppLayout = ({ me }: { me: Me }) => {
   const labels: Record<NavKey, string> = {
     dashboard: t('nav.dashboard'),
     customers: t('nav.customers'),
+    identity: t('nav.identity'),
+    sources: t('nav.sources'),
+    imports: t('nav.imports'),
     users: t('nav.users'),
     'api-keys': t('nav.apiKeys'),
     audit: t('nav.audit'),

@@ -1,8 +1,17 @@
-import { AuditOutlined, DashboardOutlined, KeyOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import {
+  ApiOutlined,
+  AuditOutlined,
+  CloudUploadOutlined,
+  DashboardOutlined,
+  KeyOutlined,
+  NodeIndexOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Permission } from '../api/types';
 
-export type NavKey = 'dashboard' | 'customers' | 'users' | 'api-keys' | 'audit';
+export type NavKey = 'dashboard' | 'customers' | 'imports' | 'identity' | 'sources' | 'users' | 'api-keys' | 'audit';
 
 export interface NavPage {
   key: NavKey;
@@ -15,6 +24,9 @@ export interface NavPage {
 export const NAV_PAGES: readonly NavPage[] = [
   { key: 'dashboard', path: '/dashboard', permission: 'dashboard:read', icon: <DashboardOutlined /> },
   { key: 'customers', path: '/customers', permission: 'customers:read', icon: <UserOutlined /> },
+  { key: 'identity', path: '/identity', permission: 'ingest:read', icon: <NodeIndexOutlined /> },
+  { key: 'sources', path: '/sources', permission: 'ingest:read', icon: <ApiOutlined /> },
+  { key: 'imports', path: '/imports', permission: 'ingest:import', icon: <CloudUploadOutlined /> },
   { key: 'users', path: '/users', permission: 'users:read', icon: <TeamOutlined /> },
   { key: 'api-keys', path: '/api-keys', permission: 'apikeys:manage', icon: <KeyOutlined /> },
   { key: 'audit', path: '/audit', permission: 'audit:read', icon: <AuditOutlined /> },

@@ -16,14 +16,12 @@ export const identityReresolve = async (opts: { apply?: boolean }): Promise<void
     });
     progress.stop();
     if (report.applied) {
-      await database.db
-        .transaction()
-        .execute((trx) =>
-          recordAudit(trx, systemClock, cliActor('guanxi identity reresolve'), {
-            action: 'identity.reresolve',
-            details: { merged: report.duplicates, conflicted: report.conflicted },
-          }),
-        );
+      await database.db.transaction().execute((trx) =>
+        recordAudit(trx, systemClock, cliActor('guanxi identity reresolve'), {
+          action: 'identity.reresolve',
+          details: { merged: report.duplicates, conflicted: report.conflicted },
+        }),
+      );
     }
     process.stdout.write(
       [

@@ -11,18 +11,21 @@ export type ApiKey = {
   name: string;
   prefix: string;
   scopes: string[];
+  /** The ingest source its events are recorded under. */
+  sourceId: string | null;
   createdAt: Date;
   createdBy: string | null;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
 };
 
-const COLUMNS = ['id', 'name', 'prefix', 'scopes', 'created_at', 'created_by', 'last_used_at', 'revoked_at'] as const;
+const COLUMNS = ['id', 'name', 'prefix', 'scopes', 'source_id', 'created_at', 'created_by', 'last_used_at', 'revoked_at'] as const;
 type Row = {
   id: string;
   name: string;
   prefix: string;
   scopes: string[];
+  source_id: string | null;
   created_at: Date;
   created_by: string | null;
   last_used_at: Date | null;
@@ -33,6 +36,7 @@ const toApiKey = (r: Row): ApiKey => ({
   name: r.name,
   prefix: r.prefix,
   scopes: r.scopes,
+  sourceId: r.source_id,
   createdAt: r.created_at,
   createdBy: r.created_by,
   lastUsedAt: r.last_used_at,
@@ -41,17 +45,38 @@ const toApiKey = (r: Row): ApiKey => ({
 
 export const API_KEY_PREFIX = 'gxk_';
 
-/** Creates a write key. The secret is returned once and only its SHA-256 is stored. */
-export const createApiKey = async (trx: Trx, clock: Clock, actor: Actor, name: string): Promise<{ apiKey: ApiKey; secret: string }> => {
+/** A source id from a key's name: `Mini program (prod)` → `mini-program-prod`; empty for names without Latin letters or digits. */
+export const sourceSlug = (name: string): string =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^[-_]+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+
+/**
+ * Creates a write key. The secret is returned once and only its SHA-256 is stored. Its events are recorded
+ * under `options.sourceId`, by default the slug of its name (`key-<hex>` when the name has no Latin letters);
+ * the caller makes sure the ingest source exists.
+ */
+export const createApiKey = async (
+  trx: Trx,
+  clock: Clock,
+  actor: Actor,
+  name: string,
+  options: { sourceId?: string } = {},
+): Promise<{ apiKey: ApiKey; secret: string }> => {
   const secret = `${API_KEY_PREFIX}${newSecret()}`;
   const now = clock.now();
+  const id = newId('key', now);
   const row = await trx
     .insertInto('auth_api_key')
     .values({
-      id: newId('key', now),
+      id,
       name: name.trim(),
       prefix: secret.slice(0, API_KEY_PREFIX.length + 6),
       secret_hash: sha256(secret),
+      source_id: options.sourceId ?? (sourceSlug(name) || `key-${id.slice(-8)}`),
       created_by: actor.type === 'user' ? actor.id : null,
       created_at: now,
       last_used_at: null,
@@ -59,7 +84,12 @@ export const createApiKey = async (trx: Trx, clock: Clock, actor: Actor, name: s
     })
     .returning(COLUMNS)
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, clock, actor, { action: 'api_key.create', subjectType: 'api_key', subjectId: row.id, details: { name: row.name } });
+  await recordAudit(trx, clock, actor, {
+    action: 'api_key.create',
+    subjectType: 'api_key',
+    subjectId: row.id,
+    details: { name: row.name, sourceId: row.source_id },
+  });
   return { apiKey: toApiKey(row), secret };
 };
 
@@ -92,5 +122,5 @@ export const authenticateApiKey = async (
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
     await db.updateTable('auth_api_key').set({ last_used_at: now }).where('id', '=', row.id).execute();
   }
-  return { type: 'api_key', id: row.id, label: row.name, scopes: row.scopes, ip: request.ip, userAgent: request.userAgent };
+  return { type: 'api_key', id: row.id, label: row.name, scopes: row.scopes, sourceId: row.source_id, ip: request.ip, userAgent: request.userAgent };
 };

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { userActor } from '../../http/access.ts';
 import { ErrorBodySchema, iso, isoRequired, OkSchema, protectedErrors } from '../../http/schemas.ts';
 import { AppError } from '../../platform/errors.ts';
+// The edge creates the key's ingest source in the same transaction (auth's use cases stay free of ingest).
+import { ensureSource, isSourceId } from '../ingest/sources.ts';
 import { type ApiKey, createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
 import { login } from './login.ts';
 import { PERMISSIONS, type Permission, ROLE_PERMISSIONS, ROLES, type Role } from './permissions.ts';
@@ -36,6 +38,7 @@ const ApiKeySchema = z.object({
   name: z.string(),
   prefix: z.string(),
   scopes: z.array(z.string()),
+  sourceId: z.string().nullable(),
   createdAt: z.string(),
   createdBy: z.string().nullable(),
   lastUsedAt: z.string().nullable(),
@@ -242,12 +245,26 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['api keys'],
         summary: 'Create a write key; the secret is returned only this once',
-        body: z.object({ name: z.string().trim().min(1).max(100) }),
+        body: z.object({
+          name: z.string().trim().min(1).max(100),
+          source: z
+            .string()
+            .trim()
+            .refine(isSourceId, 'lower-case letters, digits, - and _ (at most 63), starting with a letter or digit')
+            .refine((s) => s !== 'console', 'the console source is reserved for edits made in the console')
+            .optional()
+            .describe('ingest source its events are recorded under; default: the slug of the name'),
+        }),
         response: { 201: z.object({ apiKey: ApiKeySchema, secret: z.string() }), ...protectedErrors },
       },
     },
     async (req, reply) => {
-      const { apiKey, secret } = await db.transaction().execute((trx) => createApiKey(trx, clock, userActor(req), req.body.name));
+      const { apiKey, secret } = await db.transaction().execute(async (trx) => {
+        const created = await createApiKey(trx, clock, userActor(req), req.body.name, { sourceId: req.body.source });
+        const sourceId = created.apiKey.sourceId as string;
+        await ensureSource(trx, { id: sourceId, name: req.body.source ? sourceId : created.apiKey.name, kind: 'http' }, clock.now());
+        return created;
+      });
       return reply.status(201).send({ apiKey: toKeyJson(apiKey), secret });
     },
   );

@@ -38,6 +38,7 @@ export interface AuthApiKeyTable {
   prefix: string;
   secret_hash: string;
   scopes: Generated<string[]>;
+  source_id: string | null;
   created_by: string | null;
   created_at: Date;
   last_used_at: Date | null;

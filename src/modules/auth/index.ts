@@ -1,7 +1,7 @@
 /** Users, roles and permissions, sessions, API keys. */
 
 export { type Actor, actorCan, cliActor, systemActor } from './actor.ts';
-export { API_KEY_PREFIX, type ApiKey, authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
+export { API_KEY_PREFIX, type ApiKey, authenticateApiKey, createApiKey, listApiKeys, revokeApiKey, sourceSlug } from './api-keys.ts';
 export type { AuthErrorCode } from './auth.errors.ts';
 export { authJobs } from './auth.jobs.ts';
 export { authRoutes } from './auth.routes.ts';

@@ -31,6 +31,15 @@ export const recordRejections = async (
   if (rows.length === 0) return;
   await db
     .insertInto('ingest_rejection')
-    .values(rows.map((r) => ({ source_id: r.sourceId, received_at: r.at, type: r.type ?? null, name: r.name ?? null, field: r.field, reason: r.reason.slice(0, 500) })))
+    .values(
+      rows.map((r) => ({
+        source_id: r.sourceId,
+        received_at: r.at,
+        type: r.type ?? null,
+        name: r.name ?? null,
+        field: r.field,
+        reason: r.reason.slice(0, 500),
+      })),
+    )
     .execute();
 };

@@ -15,7 +15,7 @@ const maskGolden = (field: string, value: string): string =>
   field === 'phone' ? maskPhone(value) : field === 'email' ? maskEmail(value) : field === 'display_name' ? maskName(value) : value;
 
 export const profilesRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db, clock } = app.deps;
+  const { db } = app.deps;
   const read = { kind: 'session', permission: 'customers:read' } as const;
 
   const rootFor = async (id: string) => {

@@ -1,32 +1,90 @@
-import { ArrowLeftOutlined, EditOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Descriptions, Result, Space, Spin, Typography } from 'antd';
+import { ArrowLeftOutlined, EditOutlined, MergeCellsOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Result, Space, Spin, Tabs, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router-dom';
+import { Link, Navigate, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { ApiError, api } from '../../api/client';
+import type { CustomerProfile, Merge } from '../../api/identity-types';
 import type { CustomerDetail } from '../../api/types';
 import { useApi } from '../../api/use-api';
 import { ErrorAlert } from '../../components/error-alert';
-import { formatDateTime } from '../../format/date';
 import { useSession } from '../../session/session-context';
 import { CustomerFormModal } from './customer-form-modal';
+import { CustomerMergeHistory } from './customer-merge-history';
 import { CustomerOrdersTable } from './customer-orders-table';
-import { CustomerProfileTables } from './customer-profile-tables';
-import { CustomerStatsCards } from './customer-stats';
+import { CustomerOverview } from './customer-overview';
+import { CustomerSourcesTable } from './customer-sources-table';
+import { CustomerTimeline } from './customer-timeline';
+import { MergeWithModal } from './merge-with-modal';
+
+const TABS = ['overview', 'timeline', 'orders', 'merges', 'sources'] as const;
+type Tab = (typeof TABS)[number];
+
+/** A profile remembers which id it was asked for, so a stale answer never triggers a redirect. */
+type LoadedProfile = CustomerProfile & { requestedId: string };
+
+const tabOf = (value: string | null): Tab => ((TABS as readonly string[]).includes(value ?? '') ? (value as Tab) : 'overview');
 
 export const CustomerDetailPage = () => {
   const { t } = useTranslation();
   const { can } = useSession();
+  const { message } = App.useApp();
   const { id = '' } = useParams();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
   const [editing, setEditing] = useState(false);
-  const { data, error, loading, reload } = useApi(() => api.get<{ customer: CustomerDetail }>(`/api/customers/${encodeURIComponent(id)}`), [id]);
+  const [merging, setMerging] = useState(false);
+  // Bumped after a merge or unmerge so the timeline and orders load again.
+  const [version, setVersion] = useState(0);
+  const path = `/api/customers/${encodeURIComponent(id)}`;
+  const detail = useApi(() => api.get<{ customer: CustomerDetail }>(path), [id]);
+  const profile = useApi(() => api.get<CustomerProfile>(`${path}/profile`).then((p): LoadedProfile => ({ ...p, requestedId: id })), [id]);
+  const mergedFrom = (location.state as { mergedFrom?: string } | null)?.mergedFrom;
+  const tab = tabOf(params.get('tab'));
 
-  if (error instanceof ApiError && error.code === 'customers.not_found') {
+  const current = profile.data?.requestedId === id ? profile.data : undefined;
+  if (current && current.rootId !== id) {
+    return <Navigate to={`/customers/${encodeURIComponent(current.rootId)}${location.search}`} replace state={{ mergedFrom: id }} />;
+  }
+  const notFound = (e: unknown) => e instanceof ApiError && e.code === 'customers.not_found';
+  if (notFound(detail.error) || notFound(profile.error)) {
     return <Result status="404" title="404" subTitle={t('errors.customers.not_found')} />;
   }
-  if (loading && !data) return <Spin />;
-  if (!data) return <ErrorAlert error={error} />;
-  const customer = data.customer;
+  // Wait for the profile too: a merged record must redirect before its own data is shown.
+  if ((detail.loading && !detail.data) || (!current && !profile.error)) return <Spin />;
+  if (!detail.data) return <ErrorAlert error={detail.error} />;
+  const customer = detail.data.customer;
+
+  const reload = () => {
+    detail.reload();
+    profile.reload();
+    setVersion((v) => v + 1);
+  };
+
+  const onMerged = (merge: Merge) => {
+    setMerging(false);
+    message.success(t('profile.merged'));
+    if (merge.winnerId === id) reload();
+    else navigate(`/customers/${encodeURIComponent(merge.winnerId)}`, { state: { mergedFrom: id } });
+  };
+
+  const label = (key: Tab, text: string) => <span data-testid={`tab-${key}`}>{text}</span>;
+  const items = [
+    { key: 'overview', label: label('overview', t('profile.tabOverview')), children: <CustomerOverview customer={customer} golden={current?.golden} /> },
+    {
+      key: 'timeline',
+      label: label('timeline', t('profile.tabTimeline')),
+      children: <CustomerTimeline key={version} customerId={customer.id} sources={current?.sources.map((s) => s.source) ?? []} />,
+    },
+    { key: 'orders', label: label('orders', t('profile.tabOrders')), children: <CustomerOrdersTable key={version} customerId={customer.id} /> },
+    {
+      key: 'merges',
+      label: label('merges', t('profile.tabMerges', { count: current?.merges.length ?? 0 })),
+      children: current && <CustomerMergeHistory rootId={current.rootId} records={current.records} merges={current.merges} onChanged={reload} />,
+    },
+    { key: 'sources', label: label('sources', t('profile.tabSources')), children: current && <CustomerSourcesTable sources={current.sources} /> },
+  ];
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
@@ -42,29 +100,36 @@ export const CustomerDetailPage = () => {
             {t('customers.memberNo')}: {customer.memberNo ?? '—'}
           </Typography.Text>
         </div>
-        {can('customers:write') && (
-          <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="customer-edit">
-            {t('common.edit')}
-          </Button>
-        )}
+        <Space>
+          {can('identity:merge') && (
+            <Button icon={<MergeCellsOutlined />} onClick={() => setMerging(true)} data-testid="merge-with">
+              {t('profile.mergeWith')}
+            </Button>
+          )}
+          {can('customers:write') && (
+            <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="customer-edit">
+              {t('common.edit')}
+            </Button>
+          )}
+        </Space>
       </div>
+      {mergedFrom && mergedFrom !== id && (
+        <Alert type="info" showIcon closable title={t('profile.mergedNotice', { id: mergedFrom })} data-testid="merged-notice" />
+      )}
       {customer.masked && <Alert type="info" showIcon title={t('customers.maskedNotice')} data-testid="customer-masked" />}
-      <ErrorAlert error={error} />
-      <Card size="small">
-        <Descriptions
-          column={{ xs: 1, md: 2, xl: 3 }}
-          items={[
-            { key: 'phone', label: t('customers.phone'), children: customer.phone ?? '—' },
-            { key: 'email', label: t('customers.email'), children: customer.email ?? '—' },
-            { key: 'source', label: t('customers.source'), children: customer.source },
-            { key: 'createdAt', label: t('customers.createdAt'), children: formatDateTime(customer.createdAt) },
-            { key: 'updatedAt', label: t('customers.updatedAt'), children: formatDateTime(customer.updatedAt) },
-          ]}
-        />
-      </Card>
-      <CustomerStatsCards stats={customer.stats} />
-      <CustomerProfileTables identifiers={customer.identifiers} attributes={customer.attributes} />
-      <CustomerOrdersTable customerId={customer.id} />
+      <ErrorAlert error={detail.error} />
+      <ErrorAlert error={profile.error} />
+      <Tabs
+        activeKey={tab}
+        onChange={(key) => {
+          const next = new URLSearchParams(params);
+          if (key === 'overview') next.delete('tab');
+          else next.set('tab', key);
+          // Keep the merge notice while switching tabs.
+          setParams(next, { replace: true, state: location.state });
+        }}
+        items={items}
+      />
       <CustomerFormModal
         open={editing}
         customer={customer}
@@ -74,6 +139,7 @@ export const CustomerDetailPage = () => {
           reload();
         }}
       />
+      <MergeWithModal open={merging} customer={customer} onClose={() => setMerging(false)} onMerged={onMerged} />
     </Space>
   );
 };

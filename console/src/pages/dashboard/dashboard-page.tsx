@@ -4,6 +4,7 @@ import { api } from '../../api/client';
 import type { DashboardOverview } from '../../api/types';
 import { useApi } from '../../api/use-api';
 import { ErrorAlert } from '../../components/error-alert';
+import { IdentityKpiCards } from './identity-kpi-cards';
 import { KpiCards } from './kpi-cards';
 import { MonthlyChart } from './monthly-chart';
 
@@ -23,6 +24,7 @@ export const DashboardPage = () => {
         data && (
           <>
             <KpiCards overview={data} />
+            <IdentityKpiCards />
             <Card title={t('dashboard.chartTitle')}>
               <MonthlyChart monthly={data.monthly} />
             </Card>

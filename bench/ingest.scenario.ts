@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { cliActor, createApiKey } from '../src/modules/auth/index.ts';
+import { ensureSource } from '../src/modules/ingest/sources.ts';
+import { systemClock } from '../src/platform/clock.ts';
+import type { Db } from '../src/platform/db.ts';
+
+export type IngestScenarioOptions = {
+  /** The running server, e.g. `http://127.0.0.1:4300`. */
+  baseUrl: string;
+  db: Db;
+  pool: pg.Pool;
+  /** Events to send, in batches of 100 (default 200,000). */
+  events: number;
+  /** Concurrent senders (default 10). */
+  senders?: number;
+  /** Events per request (default 100). */
+  batchSize?: number;
+  onProgress?: (p: { phase: string; done: number; total: number }) => void;
+};
+
+const SOURCE = 'bench-ingest';
+
+const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0));
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+const CITIES = ['上海', '北京', '杭州', '深圳', '成都', '广州', '南京', '武汉'];
+const PAGES = ['/', '/products/tea', '/products/teaware', '/cart', '/checkout', '/account', '/search?q=乌龙', '/activity/spring'];
+const EVENTS = ['Product Viewed', 'Product Added', 'Checkout Started', 'Order Completed', 'Coupon Applied', 'Search Performed'];
+
+/** A web/app shop's traffic: 20,000 visitors, mostly page views and product events, 5 % identifies with traits. */
+const makeBatches = (events: number, size: number): string[] => {
+  const users = Math.max(100, Math.min(20_000, Math.floor(events / 10)));
+  const start = Date.parse('2026-06-01T00:00:00Z');
+  const batches: string[] = [];
+  for (let b = 0; b * size < events; b++) {
+    const batch: unknown[] = [];
+    for (let i = 0; i < size && b * size + i < events; i++) {
+      const n = b * size + i;
+      const u = (n * 7919) % users;
+      const known = u % 3 !== 0;
+      const ids = known ? { userId: `user-${u}`, anonymousId: `anon-${u}` } : { anonymousId: `anon-${u}` };
+      const page = PAGES[n % PAGES.length] as string;
+      const context = {
+        library: { name: '@segment/analytics-node', version: '3.1.0' },
+        ip: `10.${u % 250}.${(u >> 8) % 250}.${n % 250}`,
+        userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 MicroMessenger/8.0.47',
+        locale: 'zh-CN',
+        page: { path: page, url: `https://shop.example.cn${page}`, referrer: 'https://www.baidu.com/', title: '茶叶商城' },
+      };
+      const timestamp = new Date(start + n * 1000).toISOString();
+      const kind = n % 20;
+      if (kind === 0 && known) {
+        batch.push({
+          type: 'identify',
+          messageId: randomUUID(),
+          ...ids,
+          timestamp,
+          context,
+          traits: {
+            email: `user${u}@example.cn`,
+            phone: `1380000${String(u).padStart(4, '0')}`,
+            name: `用户${u}`,
+            city: CITIES[u % CITIES.length],
+            plan: u % 5 === 0 ? 'vip' : 'basic',
+          },
+        });
+      } else if (kind < 8) {
+        batch.push({
+          type: 'page',
+          messageId: randomUUID(),
+          ...ids,
+          timestamp,
+          context,
+          name: page,
+          properties: { path: page, title: '茶叶商城', referrer: context.page.referrer },
+        });
+      } else {
+        const event = EVENTS[n % EVENTS.length] as string;
+        batch.push({
+          type: 'track',
+          messageId: randomUUID(),
+          ...ids,
+          timestamp,
+          context,
+          event,
+          properties: {
+            product_id: `SKU-${n % 500}`,
+            name: '明前龙井 250g',
+            category: '绿茶',
+            price: 128 + (n % 50),
+            quantity: 1 + (n % 3),
+            currency: 'CNY',
+            coupon: n % 7 === 0 ? 'SPRING' : null,
+          },
+        });
+      }
+    }
+    batches.push(JSON.stringify({ batch, sentAt: new Date().toISOString() }));
+  }
+  return batches;
+};
+
+/**
+ * Tracking ingest throughput: `events` realistic Segment events through `POST /v1/batch` in batches of 100 (by default),
+ * deduplication and identity resolution on, from 10 concurrent senders (p50/p99 batch latency); then the
+ * raw PostgreSQL COPY rate of the very rows it stored, into a scratch copy of `customer_event` (same
+ * columns and indexes), measured in the same run. `ratioToCopy` = ingest events/s ÷ COPY rows/s.
+ */
+export const ingestScenario = async (options: IngestScenarioOptions): Promise<Record<string, number>> => {
+  const { baseUrl, db, pool, events } = options;
+  const senders = options.senders ?? 10;
+  const progress = options.onProgress ?? (() => {});
+  const secret = await db.transaction().execute(async (trx) => {
+    await ensureSource(trx, { id: SOURCE, name: 'Bench ingest', kind: 'http' }, systemClock.now());
+    return (await createApiKey(trx, systemClock, cliActor('bench'), 'bench ingest', { sourceId: SOURCE })).secret;
+  });
+  const authorization = `Basic ${Buffer.from(`${secret}:`).toString('base64')}`;
+  const batches = makeBatches(events, options.batchSize ?? 100);
+  const bytes = batches.reduce((a, b) => a + Buffer.byteLength(b), 0);
+
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  const started = performance.now();
+  const sender = async () => {
+    while (next < batches.length) {
+      const body = batches[next++] as string;
+      const t0 = performance.now();
+      const res = await fetch(`${baseUrl}/v1/batch`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body });
+      await res.arrayBuffer();
+      latencies.push(performance.now() - t0);
+      if (res.status !== 200) failures++;
+      if (latencies.length % 100 === 0) progress({ phase: 'ingest', done: latencies.length, total: batches.length });
+    }
+  };
+  await Promise.all(Array.from({ length: senders }, sender));
+  const ingestSeconds = (performance.now() - started) / 1000;
+  if (failures > 0) throw new Error(`${failures} of ${batches.length} batches were not accepted`);
+
+  const client = await pool.connect();
+  try {
+    const stored = Number((await client.query<{ n: string }>('select count(*) as n from customer_event where source_id = $1', [SOURCE])).rows[0]?.n);
+    // The same rows, exported untimed, then COPY'd into a scratch table with customer_event's columns and indexes.
+    const chunks: Buffer[] = [];
+    for await (const c of client.query(copyTo(`copy (select * from customer_event where source_id = '${SOURCE}') to stdout`))) chunks.push(c as Buffer);
+    await client.query('drop table if exists bench_customer_event_copy');
+    await client.query('create table bench_customer_event_copy (like customer_event including defaults including indexes)');
+    progress({ phase: 'copy', done: 0, total: 1 });
+    const copyStarted = performance.now();
+    const source = new PassThrough();
+    const done = pipeline(source, client.query(copyFrom('copy bench_customer_event_copy from stdin')));
+    for (const c of chunks) if (!source.write(c)) await new Promise((r) => source.once('drain', r));
+    source.end();
+    await done;
+    const copySeconds = (performance.now() - copyStarted) / 1000;
+    await client.query('drop table bench_customer_event_copy');
+    progress({ phase: 'copy', done: 1, total: 1 });
+
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const eventsPerSecond = stored / ingestSeconds;
+    const copyRowsPerSecond = stored / copySeconds;
+    return {
+      events: stored,
+      batches: batches.length,
+      senders,
+      requestMegabytes: round(bytes / 1_048_576),
+      ingestSeconds: round(ingestSeconds, 2),
+      eventsPerSecond: Math.round(eventsPerSecond),
+      batchP50Ms: round(percentile(sorted, 0.5)),
+      batchP99Ms: round(percentile(sorted, 0.99)),
+      copySeconds: round(copySeconds, 2),
+      copyRowsPerSecond: Math.round(copyRowsPerSecond),
+      ratioToCopy: round(eventsPerSecond / copyRowsPerSecond, 2),
+    };
+  } finally {
+    client.release();
+  }
+};

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../../platform/clock.ts';
+import { useTestDb } from '../../../test/test-db.ts';
+import { cliActor } from '../../auth/index.ts';
+import { getImportErrors } from './list-imports.ts';
+import { type ImportOptions, importFile } from './run-import.ts';
+
+const bytesOf = (content: string) =>
+  (async function* () {
+    yield Buffer.from(content);
+  })();
+
+describe('importing orders', () => {
+  const db = useTestDb();
+  const run = (content: string, options: Partial<ImportOptions> = {}) =>
+    importFile(db().db, systemClock, cliActor('test'), { kind: 'orders', source: 'shop', fileName: 'orders.csv', bytes: bytesOf(content), ...options });
+
+  const file = [
+    '订单号,手机号,下单时间,商品编码,商品名称,数量,单价,金额,状态',
+    'A1,13800138000,2026-01-05 10:00,TEA-01,龙井茶 250g,2,128.00,,已付款', // line 2
+    'A1,13800138000,2026-01-05 10:00,BAG-01,礼袋,1,1.5,,已付款', //           3
+    'A2,13800138000,2026-13-05 10:00,TEA-01,龙井茶,1,128,,', //               4: bad date
+    'A3,13900139000,2026-01-06 11:00,TEA-02,碧螺春,1,,abc,', //               5: bad amount
+    'A4,13900139000,2026-01-07 09:30,TEA-02,"碧螺春 ""特级"", 罐装",1,,88.5,已完成', // 6
+    'A5,13900139000,2026-01-07 09:30,TEA-03,"毛峰,1,20,,', //                  7: broken quote
+    'A6,13700137000,2026/1/8 9:05,TEA-04,白茶,3,10.125,,', //                  8: 3 × 10.125 = 30.375 → 30.38
+    'A7,13700137000,2026-01-09 12:00,TEA-04,白茶,1,10,,,extra', //             9: too many fields
+    'A8,13700137000,2026-01-10 12:00,TEA-04,白茶,1,10,,已退款', //             10
+    'A9,13600136000,2026-01-11 12:00,TEA-05,普洱,1,50,,', //                   11
+    'A9,13600136000,2026-01-11 12:00,TEA-06,普洱,1,-5,,', //                  12: negative price → whole order out
+    'A10,,2026-01-12 12:00,TEA-05,普洱,1,50,,', //                            13: no customer
+    'A11,13600136000,2026-01-12 12:00,TEA-05,普洱,1,50,,已发出', //            14: unknown status
+  ].join('\n');
+
+  it('keeps the good orders and names the row and column of every bad one', async () => {
+    const summary = await run(file);
+    expect(summary).toMatchObject({ status: 'done', rowsTotal: 13, rowsStored: 5, rowsRejected: 8, rowsDuplicate: 0 });
+    const { errors } = await getImportErrors(db().db, summary.id);
+    expect(errors.map((e) => [e.row, e.field, e.value, e.reason])).toEqual([
+      [4, '下单时间', '2026-13-05 10:00', 'month out of range'],
+      [5, '金额', 'abc', 'not a number'],
+      [7, '', '', 'a quote opened in this row is never closed'],
+      [9, '', '', 'expected 9 fields (as in the header), found 10'],
+      [11, '订单号', 'A9', 'order A9 has a rejected row (line 12); the order is not stored'],
+      [12, '单价', '-5', 'unit price is negative'],
+      [13, '手机号', '', 'no customer identifier (phone all empty)'],
+      [14, '状态', '已发出', 'unknown status; one of paid, fulfilled, cancelled, refunded, partially_refunded'],
+    ]);
+
+    const orders = await db()
+      .db.selectFrom('customer_order')
+      .select(['external_id', 'status', 'total_fen', 'refunded_fen', 'currency', 'placed_at'])
+      .orderBy('external_id')
+      .execute();
+    expect(orders).toEqual([
+      { external_id: 'A1', status: 'paid', total_fen: 25_750, refunded_fen: 0, currency: 'CNY', placed_at: new Date('2026-01-05T02:00:00Z') },
+      { external_id: 'A4', status: 'fulfilled', total_fen: 8_850, refunded_fen: 0, currency: 'CNY', placed_at: new Date('2026-01-07T01:30:00Z') },
+      { external_id: 'A6', status: 'paid', total_fen: 3_038, refunded_fen: 0, currency: 'CNY', placed_at: new Date('2026-01-08T01:05:00Z') },
+      { external_id: 'A8', status: 'refunded', total_fen: 1_000, refunded_fen: 1_000, currency: 'CNY', placed_at: new Date('2026-01-10T04:00:00Z') },
+    ]);
+    const a4 = await db()
+      .db.selectFrom('customer_order_line')
+      .select(['name', 'quantity', 'unit_price_fen', 'amount_fen'])
+      .where('sku', '=', 'TEA-02')
+      .execute();
+    expect(a4).toEqual([{ name: '碧螺春 "特级", 罐装', quantity: 1, unit_price_fen: 8_850, amount_fen: 8_850 }]);
+    const a6 = await db()
+      .db.selectFrom('customer_order_line')
+      .innerJoin('customer_order', 'customer_order.id', 'customer_order_line.order_id')
+      .select(['unit_price_fen', 'amount_fen'])
+      .where('external_id', '=', 'A6')
+      .execute();
+    expect(a6).toEqual([{ unit_price_fen: 1_013, amount_fen: 3_038 }]);
+  });
+
+  it('attaches orders to the customer of the phone and keeps the order summary (rejected orders create no one)', async () => {
+    const stats = await db()
+      .db.selectFrom('customer_identifier')
+      .innerJoin('customer', 'customer.id', 'customer_identifier.customer_id')
+      .innerJoin('customer_stats', 'customer_stats.customer_id', 'customer.root_id')
+      .select(['customer_identifier.value', 'order_count', 'total_spent_fen', 'refunded_fen'])
+      .where('customer_identifier.type', '=', 'phone')
+      .orderBy('customer_identifier.value')
+      .execute();
+    expect(stats).toEqual([
+      { value: '+8613700137000', order_count: 2, total_spent_fen: 3_038, refunded_fen: 1_000 },
+      { value: '+8613800138000', order_count: 1, total_spent_fen: 25_750, refunded_fen: 0 },
+      { value: '+8613900139000', order_count: 1, total_spent_fen: 8_850, refunded_fen: 0 },
+    ]);
+  });
+
+  it('stores the corrected rows on a second run and skips those stored before', async () => {
+    const fixed = file.replace('2026-13-05', '2026-01-05').replace(',abc,', ',88,').replace(',-5,', ',5,');
+    const summary = await run(fixed);
+    expect(summary).toMatchObject({ rowsStored: 4, rowsDuplicate: 5, rowsRejected: 4 });
+  });
+
+  it('reads JSON Lines with amounts per order and ISO times', async () => {
+    const lines = [
+      { order_id: 'J1', email: 'Li.Na@Example.com', created_at: '2026-02-01T08:00:00Z', total: '199.90', currency: 'cny' },
+      { order_id: 'J2', email: 'li.na@example.com', created_at: '2026-02-02T08:00:00+08:00', total: 50 },
+    ];
+    const summary = await run(lines.map((l) => JSON.stringify(l)).join('\n'), { fileName: 'orders.jsonl', source: 'app' });
+    expect(summary).toMatchObject({ format: 'jsonl', rowsStored: 2, rowsRejected: 0 });
+    const orders = await db()
+      .db.selectFrom('customer_order')
+      .select(['customer_id', 'total_fen', 'placed_at'])
+      .where('source', '=', 'app')
+      .orderBy('external_id')
+      .execute();
+    expect(orders.map((o) => [o.total_fen, o.placed_at.toISOString()])).toEqual([
+      [19_990, '2026-02-01T08:00:00.000Z'],
+      [5_000, '2026-02-02T00:00:00.000Z'],
+    ]);
+    expect(orders[0]?.customer_id).toBe(orders[1]?.customer_id);
+  });
+});

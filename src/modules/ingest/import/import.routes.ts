@@ -1,0 +1,214 @@
+import type { Readable } from 'node:stream';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { userActor } from '../../../http/access.ts';
+import { ErrorBodySchema, iso, isoRequired, PageQuerySchema, protectedErrors } from '../../../http/schemas.ts';
+import { AppError } from '../../../platform/errors.ts';
+import { recordAudit } from '../../audit/index.ts';
+import { SNIFF_BYTES } from './decode-file.ts';
+import { errorReportCsv } from './error-report.ts';
+import { parseMappingText } from './field-mapping.ts';
+import { IMPORT_KINDS } from './import-kinds.ts';
+import { getImport, getImportErrors, type ImportRecord, listImports } from './list-imports.ts';
+import { previewFile } from './preview-file.ts';
+import { DEFAULT_TIMEZONE, importFile } from './run-import.ts';
+
+/** Content types read as the file itself, streamed (no multipart: one file per request). */
+const FILE_TYPES = ['application/octet-stream', 'text/csv', 'application/csv', 'application/x-ndjson', 'application/jsonl', 'application/gzip'];
+
+const ImportSchema = z.object({
+  id: z.string(),
+  source: z.string(),
+  kind: z.string(),
+  fileName: z.string(),
+  encoding: z.string().nullable(),
+  status: z.enum(['running', 'done', 'failed']),
+  rowsTotal: z.number(),
+  rowsStored: z.number(),
+  rowsDuplicate: z.number(),
+  rowsRejected: z.number(),
+  errorsListed: z.number(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  startedBy: z.string().nullable(),
+});
+
+const toJson = (r: ImportRecord) => ({ ...r, startedAt: isoRequired(r.startedAt), finishedAt: iso(r.finishedAt) });
+
+const Kind = z.enum(IMPORT_KINDS);
+const Source = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, - and _')
+  .default('import');
+const FileName = z.string().trim().min(1).max(300).default('upload.csv');
+const IdParams = z.object({ id: z.string().min(1).max(64) });
+
+/** The request body as a stream; no body at all reads as an empty file. */
+const fileBody = (req: FastifyRequest): AsyncIterable<Buffer> => {
+  const body = req.body as Readable | undefined;
+  if (body === undefined || body === null) return (async function* () {})();
+  if (typeof (body as { pipe?: unknown }).pipe !== 'function')
+    throw new AppError('request.invalid', 'send the file as the request body (Content-Type: application/octet-stream)', {
+      fields: [{ path: 'body', message: 'the file' }],
+    });
+  return body;
+};
+
+/** Up to `max` bytes of the body; the rest is read and dropped. */
+const readHead = async (body: AsyncIterable<Buffer>, max: number): Promise<{ head: Buffer; complete: boolean }> => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let complete = true;
+  for await (const b of body) {
+    if (size < max) chunks.push(b.subarray(0, max - size));
+    size += b.length;
+    if (size > max) complete = false;
+  }
+  return { head: Buffer.concat(chunks), complete };
+};
+
+/** Bulk import of customers, orders, refunds, tickets and messages from CSV or JSONL files. */
+export const importRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db, clock } = app.deps;
+  app.addContentTypeParser(FILE_TYPES, async (_req: FastifyRequest, payload: Readable) => payload);
+
+  app.post(
+    '/api/imports/preview',
+    {
+      config: { access: { kind: 'session', permission: 'ingest:import' } },
+      schema: {
+        tags: ['ingest'],
+        summary: 'Columns, detected encoding and a suggested mapping from the start of a file (send its first 64 KB)',
+        querystring: z.object({ kind: Kind, source: Source, fileName: FileName }),
+        response: {
+          200: z.object({
+            encoding: z.string(),
+            format: z.enum(['csv', 'jsonl']),
+            columns: z.array(z.string()),
+            sample: z.array(z.array(z.string())),
+            mapping: z.record(z.string(), z.string()),
+            savedMapping: z.boolean(),
+            fields: z.array(z.string()),
+            required: z.array(z.union([z.string(), z.array(z.string())])),
+            bytesPerRow: z.number(),
+          }),
+          ...protectedErrors,
+        },
+      },
+    },
+    async (req) => {
+      const { head, complete } = await readHead(fileBody(req), SNIFF_BYTES);
+      const preview = await previewFile(db, { kind: req.query.kind, source: req.query.source, fileName: req.query.fileName, head, complete });
+      return { ...preview, fields: [...preview.fields], required: preview.required.map((r) => (typeof r === 'string' ? r : [...r])) };
+    },
+  );
+
+  app.post(
+    '/api/imports',
+    {
+      config: { access: { kind: 'session', permission: 'ingest:import' } },
+      schema: {
+        tags: ['ingest'],
+        summary: 'Import a CSV or JSONL file sent as the raw body (streamed); answers when it is done',
+        description:
+          'Encoding (UTF-8, UTF-8 with BOM, GB18030/GBK, UTF-16 with BOM) and format are detected. `mapping` is JSON ({"column": "field"}) or column=field pairs; it is saved for the source and kind. Poll GET /api/imports/{id} (the id is in GET /api/imports while it runs).',
+        querystring: z.object({
+          kind: Kind,
+          source: Source,
+          fileName: FileName,
+          mapping: z.string().max(20_000).optional(),
+          timezone: z.string().max(64).default(DEFAULT_TIMEZONE),
+          currency: z
+            .string()
+            .regex(/^[A-Za-z]{3}$/)
+            .default('CNY'),
+        }),
+        response: {
+          201: z.object({ import: ImportSchema.extend({ format: z.enum(['csv', 'jsonl']), mapping: z.record(z.string(), z.string()) }) }),
+          ...protectedErrors,
+          413: ErrorBodySchema,
+        },
+      },
+    },
+    async (req, reply) => {
+      const body = fileBody(req);
+      const q = req.query;
+      const summary = await importFile(db, clock, userActor(req), {
+        kind: q.kind,
+        source: q.source,
+        fileName: q.fileName,
+        bytes: body,
+        mapping: q.mapping ? parseMappingText(q.mapping) : undefined,
+        timezone: q.timezone,
+        currency: q.currency,
+      });
+      const record = await getImport(db, summary.id);
+      reply.status(201);
+      return { import: { ...toJson(record), format: summary.format, mapping: summary.mapping } };
+    },
+  );
+
+  app.get(
+    '/api/imports',
+    {
+      config: { access: { kind: 'session', permission: 'ingest:read' } },
+      schema: {
+        tags: ['ingest'],
+        summary: 'Past and running imports, newest first',
+        querystring: PageQuerySchema.extend({ source: z.string().max(63).optional(), kind: Kind.optional() }),
+        response: { 200: z.object({ items: z.array(ImportSchema), total: z.number(), page: z.number(), pageSize: z.number() }), ...protectedErrors },
+      },
+    },
+    async (req) => {
+      const { items, total } = await listImports(db, req.query);
+      return { items: items.map(toJson), total, page: req.query.page, pageSize: req.query.pageSize };
+    },
+  );
+
+  app.get(
+    '/api/imports/:id',
+    {
+      config: { access: { kind: 'session', permission: 'ingest:read' } },
+      schema: {
+        tags: ['ingest'],
+        summary: "One import's progress (while running) and summary",
+        params: IdParams,
+        response: { 200: z.object({ import: ImportSchema }), 404: ErrorBodySchema, ...protectedErrors },
+      },
+    },
+    async (req) => ({ import: toJson(await getImport(db, req.params.id)) }),
+  );
+
+  app.get(
+    '/api/imports/:id/errors.csv',
+    {
+      config: { access: { kind: 'session', permission: 'ingest:import' } },
+      schema: {
+        tags: ['ingest'],
+        summary: 'The rejected rows (line, column, value, reason) as CSV; values may be personal data, so each download is audited',
+        params: IdParams,
+        response: { 200: z.string().describe('text/csv'), 404: ErrorBodySchema, ...protectedErrors },
+      },
+    },
+    async (req, reply) => {
+      const { record, errors } = await getImportErrors(db, req.params.id);
+      await db.transaction().execute((trx) =>
+        recordAudit(trx, clock, userActor(req), {
+          action: 'ingest.import_errors_download',
+          subjectType: 'ingest_import',
+          subjectId: record.id,
+          details: { rows: errors.length },
+        }),
+      );
+      const name = `${record.fileName.replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '_') || 'import'}-errors.csv`;
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(`${record.fileName.replace(/\.[^.]*$/, '')}-errors.csv`)}`,
+        )
+        .send(errorReportCsv(errors, record.rowsRejected));
+    },
+  );
+};

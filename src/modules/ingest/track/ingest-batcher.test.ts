@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../../platform/clock.ts';
+import { useTestDb } from '../../../test/test-db.ts';
+import { ensureSource } from '../sources.ts';
+import { createIngestBatcher } from './ingest-batcher.ts';
+import type { TrackedMessage } from './tracked-message.ts';
+
+const message = (id: string, occurredAt = new Date('2026-06-01T00:00:00Z')): TrackedMessage => ({
+  path: 'body',
+  messageId: id,
+  type: 'track',
+  name: 'Batched',
+  userId: `u-${id}`,
+  anonymousId: null,
+  linkedIds: [],
+  properties: {},
+  traits: {},
+  context: {},
+  personTraits: [],
+  occurredAt,
+});
+
+describe('ingest group commit', () => {
+  const db = useTestDb();
+
+  it('stores requests queued behind a running transaction together, each answered with its own counts', async () => {
+    await db().tx((trx) => ensureSource(trx, { id: 'gc', kind: 'http' }, new Date()));
+    const batcher = createIngestBatcher(db().db, systemClock, { maxInFlight: 1, maxMessages: 1000 });
+    const receivedAt = new Date();
+    const results = await Promise.all([
+      batcher.submit({ sourceId: 'gc', receivedAt, messages: [message('a'), message('b')] }),
+      batcher.submit({ sourceId: 'gc', receivedAt, messages: [message('c'), message('b')] }),
+      batcher.submit({ sourceId: 'gc', receivedAt, messages: [message('c'), message('d'), message('d')] }),
+    ]);
+    expect(results).toEqual([
+      { received: 2, stored: 2, duplicates: 0 },
+      { received: 2, stored: 1, duplicates: 1 },
+      { received: 3, stored: 1, duplicates: 2 },
+    ]);
+    const rows = await db().db.selectFrom('customer_event').select('message_id').where('source_id', '=', 'gc').orderBy('message_id').execute();
+    expect(rows.map((r) => r.message_id)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it("retries a failed shared transaction request by request, so one request's failure is its own", async () => {
+    const batcher = createIngestBatcher(db().db, systemClock, { maxInFlight: 1, maxMessages: 1000 });
+    const receivedAt = new Date();
+    const outcomes = await Promise.allSettled([
+      batcher.submit({ sourceId: 'gc', receivedAt, messages: [message('e')] }),
+      // An impossible time makes the insert fail (occurred_at is not null).
+      batcher.submit({ sourceId: 'gc', receivedAt, messages: [message('f', new Date(Number.NaN))] }),
+      batcher.submit({ sourceId: 'gc', receivedAt, messages: [message('g')] }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const rows = await db().db.selectFrom('customer_event').select('message_id').where('message_id', 'in', ['e', 'f', 'g']).orderBy('message_id').execute();
+    expect(rows.map((r) => r.message_id)).toEqual(['e', 'g']);
+  });
+});
