@@ -1,23 +1,32 @@
+import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { buildApp } from '../src/http/app.ts';
 import { clearDemoData } from '../src/modules/customers/demo/generate-demo-data.ts';
+import { systemClock } from '../src/platform/clock.ts';
+import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { type BenchDatabase, openBenchDatabase } from './bench-database.ts';
 import { runClvFit } from './clv.scenario.ts';
 import { runCustomerApi } from './customer-api.scenario.ts';
 import { runDemoGeneration } from './demo-generation.scenario.ts';
 import { runIdentityResolution } from './identity.scenario.ts';
+import { importScenario } from './import.scenario.ts';
+import { ingestScenario } from './ingest.scenario.ts';
 import { type BenchReport, formatReport, machineInfo, writeReport } from './report.ts';
 
 const ArgsSchema = z.object({
   customers: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
-  only: z.enum(['demo', 'api', 'identity', 'clv']).optional(),
+  only: z.enum(['demo', 'api', 'identity', 'clv', 'ingest', 'import']).optional(),
+  events: z.coerce.number().int().min(1000).max(10_000_000).default(200_000),
+  importRows: z.coerce.number().int().min(1000).max(10_000_000).default(1_000_000),
   identityCustomers: z.coerce.number().int().min(1000).max(5_000_000).default(1_000_000),
   connections: z.coerce.number().int().min(1).max(200).default(20),
   seconds: z.coerce.number().int().min(1).max(120).default(10),
 });
 
-const usage = 'usage: npm run bench -- [--customers N] [--only demo|api|identity|clv] [--connections 20] [--seconds 10] [--identity-customers N]';
+const usage =
+  'usage: npm run bench -- [--customers N] [--only demo|api|identity|clv|ingest|import] [--connections 20] [--seconds 10] [--identity-customers N] [--events N] [--import-rows N]';
 
 const status = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -43,17 +52,19 @@ const main = async (): Promise<void> => {
       connections: { type: 'string' },
       seconds: { type: 'string' },
       'identity-customers': { type: 'string' },
+      events: { type: 'string' },
+      'import-rows': { type: 'string' },
     },
     strict: true,
   });
-  const parsed = ArgsSchema.safeParse({ ...values, identityCustomers: values['identity-customers'] });
+  const parsed = ArgsSchema.safeParse({ ...values, identityCustomers: values['identity-customers'], importRows: values['import-rows'] });
   if (!parsed.success) throw new Error(`${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n')}\n${usage}`);
   const args = parsed.data;
 
   const startedAt = new Date().toISOString();
   const logger = createLogger(process.env.GUANXI_LOG_LEVEL ?? 'warn');
   const fresh = args.only !== 'api';
-  const runs = (scenario: 'demo' | 'api' | 'identity' | 'clv') => !args.only || args.only === scenario;
+  const runs = (scenario: 'demo' | 'api' | 'identity' | 'clv' | 'ingest' | 'import') => !args.only || args.only === scenario;
   status(fresh ? 'bench: starting a fresh database' : 'bench: opening the bench database');
   const database = await openBenchDatabase({ fresh, logger });
   let stopping = false;
@@ -80,7 +91,7 @@ const main = async (): Promise<void> => {
       status('bench: BG/NBD + Gamma-Gamma fit, 1,000,000 simulated customers');
       report.scenarios = { ...report.scenarios, 'CLV fit (BG/NBD + Gamma-Gamma)': runClvFit(1_000_000) };
     }
-    if (args.only === 'identity' || args.only === 'clv') {
+    if (args.only === 'identity' || args.only === 'clv' || args.only === 'ingest' || args.only === 'import') {
       // These scenarios need no demo company.
     } else if (args.only !== 'api') {
       status(`bench: demo generation, ${args.customers} customers`);
@@ -107,6 +118,31 @@ const main = async (): Promise<void> => {
       report.scenarios = {
         ...report.scenarios,
         'Identity re-resolution': await runIdentityResolution(database.db, args.identityCustomers, progressPrinter()),
+      };
+    }
+
+    if (runs('ingest')) {
+      status(`bench: tracking API ingest, ${args.events} events in batches of 100, next to COPY`);
+      // The scenario sends far more than a production key's per-minute budget.
+      const config = loadConfig({ ...process.env, DATABASE_URL: database.url, GUANXI_API_RATE_PER_MINUTE: '100000000', GUANXI_LOG_LEVEL: 'silent' });
+      const app = await buildApp({ db: database.db, clock: systemClock, config, logger: createLogger('silent') }, { serveConsole: false });
+      try {
+        await app.listen({ host: '127.0.0.1', port: 0 });
+        const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+        report.scenarios = {
+          ...report.scenarios,
+          'Tracking API ingest': await ingestScenario({ baseUrl, db: database.db, pool: database.pool, events: args.events }),
+        };
+      } finally {
+        await app.close();
+      }
+    }
+
+    if (runs('import')) {
+      status(`bench: CSV import of ${args.importRows} order rows, next to COPY`);
+      report.scenarios = {
+        ...report.scenarios,
+        'CSV import (orders)': await importScenario({ db: database.db, pool: database.pool, rows: args.importRows, dir: '.guanxi/bench-import' }),
       };
     }
 

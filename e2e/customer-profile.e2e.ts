@@ -79,8 +79,15 @@ describe('360° customer view and identity', () => {
     await page.getByTestId('tab-merges').click();
     const unmerge = page.getByTestId('merge-history').locator('[data-testid^="unmerge-"]');
     await unmerge.first().click();
-    await page.getByTestId('unmerge-confirm').click();
-    await page.getByTestId('merge-history').locator('[data-testid^="merge-undone-"]').waitFor();
+    const confirm = page.getByTestId('unmerge-confirm');
+    await confirm.waitFor(SLOW);
+    await confirm.click();
+    // The dialog closes once the undo request has answered.
+    await confirm.waitFor({ state: 'detached', ...SLOW });
+    await expect
+      .poll(async () => (await getJson<{ merges: { undoneAt: string | null }[] }>(`/api/customers/${winner.id}/profile`)).merges.every((m) => m.undoneAt), SLOW)
+      .toBe(true);
+    await page.getByTestId('merge-history').locator('[data-testid^="merge-undone-"]').first().waitFor(SLOW);
     expect(await unmerge.count()).toBe(0);
   });
 

@@ -1,0 +1,82 @@
+import iconv from 'iconv-lite';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './browser.ts';
+import { type DemoServer, startDemoServer } from './server.ts';
+
+const PORT = Number(process.env.GUANXI_E2E_PORT ?? 4350) + 6;
+const SLOW = { timeout: 20_000 };
+
+describe('data in: file import and the event debugger', () => {
+  let server: DemoServer;
+  let browser: Browser;
+  let page: Page;
+
+  const api = <T>(method: string, path: string, body?: unknown): Promise<T> =>
+    page.evaluate(
+      async ([m, p, b]) =>
+        (await fetch(p as string, { method: m as string, headers: { 'content-type': 'application/json' }, body: b ? JSON.stringify(b) : undefined })).json(),
+      [method, path, body] as const,
+    ) as Promise<T>;
+
+  beforeAll(async () => {
+    server = await startDemoServer({ port: PORT, pgPort: PORT + 10_000, customers: 100 });
+    browser = await launchBrowser();
+    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
+    page = await context.newPage();
+    // A step that cannot happen fails with its own name instead of the whole test timing out.
+    page.setDefaultTimeout(15_000);
+    await page.goto(server.url);
+    await page.getByTestId('login-email').fill(server.email);
+    await page.getByTestId('login-password').fill(server.password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('logout').waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    expect(await server?.stop()).toBe(0);
+  });
+
+  it('imports a GB18030 file with Chinese headers, as Excel in China writes it, and finds the customers', async () => {
+    const csv =
+      '会员号,姓名,手机,邮箱\r\nE2E001,导入甲,13911110001,jia@e2e.example\r\nE2E002,导入乙,13911110002,yi@e2e.example\r\nE2E003,导入丙,12,bing@e2e.example\r\n';
+    await page.getByTestId('nav-imports').click();
+    await page
+      .getByTestId('import-dropzone')
+      .locator('input[type=file]')
+      .setInputFiles({ name: '会员.csv', mimeType: 'text/csv', buffer: iconv.encode(csv, 'gb18030') });
+    await page.getByTestId('import-mapping').waitFor(SLOW);
+    expect(await page.getByTestId('import-encoding').textContent()).toMatch(/gb18030/i);
+    await page.getByTestId('import-start').click();
+    await page.getByTestId('import-summary').waitFor(SLOW);
+
+    const { items } = await api<{ items: { rowsTotal: number; rowsStored: number; rowsRejected: number }[] }>('GET', '/api/imports');
+    expect(items[0]).toMatchObject({ rowsTotal: 3, rowsStored: 2, rowsRejected: 1 });
+    const found = await api<{ items: { displayName: string }[] }>('GET', `/api/customers?q=${encodeURIComponent('导入甲')}`);
+    expect(found.items.map((c) => c.displayName)).toEqual(['导入甲']);
+  });
+
+  it("shows an event sent with a write key in its source's live debugger", async () => {
+    const created = await api<{ secret: string; apiKey: { sourceId: string } }>('POST', '/api/api-keys', { name: 'E2E shop' });
+    const auth = `Basic ${Buffer.from(`${created.secret}:`).toString('base64')}`;
+    const sent = await fetch(`${server.url}/v1/batch`, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ batch: [{ type: 'track', event: 'E2E Checkout Started', anonymousId: 'e2e-visitor', messageId: 'e2e-1' }] }),
+    });
+    expect(sent.status).toBe(200);
+    const bad = await fetch(`${server.url}/v1/batch`, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ batch: [{ type: 'track', event: 'No Identity' }] }),
+    });
+    expect(bad.status).toBe(400);
+
+    await page.getByTestId('nav-sources').click();
+    await page.getByTestId(`source-link-${created.apiKey.sourceId}`).click();
+    await expect.poll(() => page.getByTestId('debugger-events').textContent(), SLOW).toContain('E2E Checkout Started');
+    await page.getByRole('tab').nth(1).click();
+    await expect.poll(() => page.getByTestId('debugger-rejections').textContent(), SLOW).toMatch(/userId|anonymousId/);
+  });
+});
