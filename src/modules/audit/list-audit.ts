@@ -1,5 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { Db } from '../../platform/db.ts';
-import type { ActorType } from './audit.tables.ts';
+import type { ActorType, AuditLogTable } from './audit.tables.ts';
 
 export type AuditEntry = {
   seq: number;
@@ -46,22 +47,25 @@ export const listAudit = async (db: Db, f: AuditFilter): Promise<{ items: AuditE
   ]);
   return {
     total: Number(count.n),
-    items: rows.map((r) => ({
-      seq: r.seq,
-      id: r.id,
-      at: r.at,
-      actorType: r.actor_type,
-      actorId: r.actor_id,
-      actorLabel: r.actor_label,
-      action: r.action,
-      subjectType: r.subject_type,
-      subjectId: r.subject_id,
-      ip: r.ip,
-      userAgent: r.user_agent,
-      details: r.details,
-    })),
+    items: rows.map(toAuditEntry),
   };
 };
+
+/** An audit row as the rest of the code sees it (also what the hash chain covers). */
+export const toAuditEntry = (r: Selectable<AuditLogTable>): AuditEntry => ({
+  seq: r.seq,
+  id: r.id,
+  at: r.at,
+  actorType: r.actor_type,
+  actorId: r.actor_id,
+  actorLabel: r.actor_label,
+  action: r.action,
+  subjectType: r.subject_type,
+  subjectId: r.subject_id,
+  ip: r.ip,
+  userAgent: r.user_agent,
+  details: r.details,
+});
 
 export const listAuditActions = async (db: Db): Promise<string[]> =>
   (await db.selectFrom('audit_log').select('action').distinct().orderBy('action').execute()).map((r) => r.action);

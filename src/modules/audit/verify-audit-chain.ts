@@ -1,5 +1,6 @@
 import type { Db } from '../../platform/db.ts';
 import { auditRowHash, GENESIS_HASH } from './audit-hash.ts';
+import { toAuditEntry } from './list-audit.ts';
 
 export type ChainProblem = { seq: number; kind: 'modified' | 'deleted' | 'broken_link'; message: string };
 export type ChainReport = { ok: boolean; checked: number; problems: ChainProblem[] };
@@ -32,20 +33,7 @@ export const verifyAuditChain = async (
         const range = r.seq - 1 === expectedSeq ? `${expectedSeq}` : `${expectedSeq}–${r.seq - 1}`;
         problems.push({ seq: expectedSeq, kind: 'deleted', message: `audit rows ${range} are missing (deleted)` });
       }
-      const recomputed = auditRowHash(r.prev_hash, {
-        seq: r.seq,
-        id: r.id,
-        at: r.at,
-        actorType: r.actor_type,
-        actorId: r.actor_id,
-        actorLabel: r.actor_label,
-        action: r.action,
-        subjectType: r.subject_type,
-        subjectId: r.subject_id,
-        ip: r.ip,
-        userAgent: r.user_agent,
-        details: r.details,
-      });
+      const recomputed = auditRowHash(r.prev_hash, toAuditEntry(r));
       if (recomputed !== r.hash) {
         problems.push({ seq: r.seq, kind: 'modified', message: `audit row ${r.seq} (${r.id}) was modified: its content does not match its hash` });
       } else if (r.prev_hash !== prevHash && r.seq === expectedSeq) {
