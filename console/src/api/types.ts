@@ -125,6 +125,8 @@ export interface CustomerListItem {
 
 export interface CustomerPage extends Page<CustomerListItem> {
   masked: boolean;
+  /** A search counts at most 10,000 matches; then `total` is that cap. */
+  totalCapped: boolean;
 }
 
 export interface CustomerIdentifier {

@@ -3,6 +3,8 @@ import type { Db, Trx } from '../../platform/db.ts';
 import type { Database } from '../database.ts';
 import type { OrderStatus } from './customers.tables.ts';
 
+export const SEARCH_COUNT_CAP = 10_000;
+
 export type CustomerSort = 'createdAt' | 'displayName' | 'lastOrderAt' | 'totalSpentFen' | 'orderCount';
 
 export type CustomerRow = {
@@ -51,8 +53,8 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
 export const searchCustomers = async (
   db: Db,
-  input: { q?: string; phoneQuery?: string; sort: CustomerSort; order: 'asc' | 'desc'; page: number; pageSize: number },
-): Promise<{ rows: CustomerRow[]; total: number }> => {
+  input: { q?: string; phoneQuery?: string; sort: CustomerSort; order: 'asc' | 'desc'; page: number; pageSize: number; countCap?: number },
+): Promise<{ rows: CustomerRow[]; total: number; totalCapped: boolean }> => {
   // Merged records are part of their root customer; lists show roots only.
   // Every customer has a summary row (written with the customer), so an inner join lets the planner walk
   // the summary's sort index when sorting by spend, orders or last order.
@@ -70,14 +72,24 @@ export const searchCustomers = async (
     .limit(input.pageSize)
     .offset((input.page - 1) * input.pageSize);
   // An unfiltered count over a million rows is a full scan; the planner's estimate is exact enough there.
+  // A search counts its matches only up to a cap: a common surname matches a tenth of all customers, and
+  // counting them all costs far more than finding the page (a pager needs no more than "10,000+").
+  const cap = input.countCap ?? SEARCH_COUNT_CAP;
   const totalPromise = input.q
-    ? base
+    ? db
+        .selectFrom(
+          base
+            .select(sql.lit(1).as('one'))
+            .limit(cap + 1)
+            .as('m'),
+        )
         .select((eb) => eb.fn.countAll().as('n'))
         .executeTakeFirstOrThrow()
         .then((r) => Number(r.n))
     : countAllCustomers(db);
-  const [rows, total] = await Promise.all([rowsQuery.execute() as Promise<CustomerRow[]>, totalPromise]);
-  return { rows, total };
+  const [rows, counted] = await Promise.all([rowsQuery.execute() as Promise<CustomerRow[]>, totalPromise]);
+  const totalCapped = Boolean(input.q) && counted > cap;
+  return { rows, total: totalCapped ? cap : counted, totalCapped };
 };
 
 const countAllCustomers = async (db: Db): Promise<number> => {

@@ -87,7 +87,14 @@ export const customersRoutes: FastifyPluginAsyncZod = async (app) => {
           order: z.enum(['asc', 'desc']).default('desc'),
         }),
         response: {
-          200: z.object({ items: z.array(ListItemSchema), total: z.number(), page: z.number(), pageSize: z.number(), masked: z.boolean() }),
+          200: z.object({
+            items: z.array(ListItemSchema),
+            total: z.number(),
+            totalCapped: z.boolean(),
+            page: z.number(),
+            pageSize: z.number(),
+            masked: z.boolean(),
+          }),
           ...protectedErrors,
         },
       },

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../../test/test-app.ts';
+import { searchCustomers } from './customer.repository.ts';
 import { refreshCustomerStats } from './refresh-customer-stats.ts';
 
 type Created = { id: string; displayName: string };
@@ -194,5 +195,14 @@ describe('customers API', () => {
       .where('customer_id', '=', made.wang?.id as string)
       .execute();
     expect(events.map((e) => e.topic)).toEqual(['customer.created', 'customer.updated']);
+  });
+  it('caps the count of a search that matches very many customers, never the rows', async () => {
+    await create({ displayName: '测试甲' });
+    await create({ displayName: '测试乙' });
+    const capped = await searchCustomers(t().db.db, { q: '测试', sort: 'createdAt', order: 'desc', page: 1, pageSize: 20, countCap: 1 });
+    expect(capped).toMatchObject({ total: 1, totalCapped: true });
+    expect(capped.rows).toHaveLength(2);
+    const exact = await list(`q=${encodeURIComponent('测试')}`);
+    expect(exact).toMatchObject({ total: 2, totalCapped: false });
   });
 });

@@ -26,11 +26,11 @@ export const listCustomers = async (
   clock: Clock,
   actor: Actor,
   input: ListCustomersInput,
-): Promise<{ items: CustomerListItem[]; total: number; masked: boolean }> => {
+): Promise<{ items: CustomerListItem[]; total: number; totalCapped: boolean; masked: boolean }> => {
   const digits = input.q?.replace(/[\s\-()]/g, '') ?? '';
   // A partial number cannot be parsed; it is matched as a prefix of the national number.
   const phoneQuery = /^\+?\d{3,}$/.test(digits) ? (digits.startsWith('+') ? digits : (normalizePhone(digits) ?? `+86${digits}`)) : undefined;
-  const { rows, total } = await searchCustomers(db, { ...input, phoneQuery });
+  const { rows, total, totalCapped } = await searchCustomers(db, { ...input, phoneQuery });
   const reveal = actorCan(actor, 'customers:read_pii');
   if (reveal && rows.length > 0) {
     await db.transaction().execute((trx) =>
@@ -43,6 +43,7 @@ export const listCustomers = async (
   }
   return {
     total,
+    totalCapped,
     masked: !reveal,
     items: rows.map((r) => ({
       id: r.id,

@@ -79,7 +79,7 @@ export const CustomerListPage = () => {
           pageSize: query.pageSize,
           total: data?.total ?? 0,
           showSizeChanger: true,
-          showTotal: (total) => t('common.total', { count: total }),
+          showTotal: (total) => t(data?.totalCapped ? 'common.totalCapped' : 'common.total', { count: total }),
         }}
         scroll={{ x: 'max-content' }}
       />
