@@ -51,8 +51,13 @@ describe('data in: file import and the event debugger', () => {
     await page.getByTestId('import-start').click();
     await page.getByTestId('import-summary').waitFor(SLOW);
 
-    const { items } = await api<{ items: { rowsTotal: number; rowsStored: number; rowsRejected: number }[] }>('GET', '/api/imports');
-    expect(items[0]).toMatchObject({ rowsTotal: 3, rowsStored: 2, rowsRejected: 1 });
+    // The summary panel shows progress while the file streams in; wait for the finished import.
+    await expect
+      .poll(
+        async () => (await api<{ items: { status: string; rowsTotal: number; rowsStored: number; rowsRejected: number }[] }>('GET', '/api/imports')).items[0],
+        SLOW,
+      )
+      .toMatchObject({ status: 'done', rowsTotal: 3, rowsStored: 2, rowsRejected: 1 });
     const found = await api<{ items: { displayName: string }[] }>('GET', `/api/customers?q=${encodeURIComponent('导入甲')}`);
     expect(found.items.map((c) => c.displayName)).toEqual(['导入甲']);
   });
