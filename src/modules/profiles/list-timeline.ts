@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db.ts';
-import type { TimelineKind } from './profiles.tables.ts';
+import type { ProfileTimelineView, TimelineKind } from './profiles.tables.ts';
 
 export type TimelineItem = {
   kind: TimelineKind;
@@ -21,17 +21,7 @@ export type TimelineQuery = { rootId: string; kinds?: TimelineKind[]; source?: s
  * (at, id) so infinite scroll stays fast on long histories.
  */
 export const listTimeline = async (db: Db, q: TimelineQuery): Promise<{ items: TimelineItem[]; next: { at: Date; id: string } | null }> => {
-  const { rows } = await sql<{
-    kind: TimelineKind;
-    id: string;
-    at: Date;
-    source: string;
-    title: string;
-    subtype: string | null;
-    amount_fen: number | null;
-    detail: Record<string, unknown>;
-    customer_id: string;
-  }>`
+  const { rows } = await sql<Omit<ProfileTimelineView, 'root_id'>>`
     select t.kind, t.id, t.at, t.source, t.title, t.subtype, t.amount_fen, t.detail, t.customer_id
     from profile_timeline t
     where t.root_id = ${q.rootId}
