@@ -19,6 +19,14 @@ export const PERMISSIONS = [
   'ingest:read',
   'ingest:import',
   'identity:merge',
+  'intelligence:read',
+  'intelligence:manage',
+  'tags:write',
+  'recommendations:stop',
+  'loyalty:read',
+  'loyalty:write',
+  'loyalty:approve',
+  'loyalty:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
