@@ -1,3 +1,4 @@
+import { demoSteps } from '../../demo-steps.ts';
 import { cliActor, createUser, ROLES, type Role } from '../../modules/auth/index.ts';
 import { clearDemoData, generateDemoData, hasDemoData } from '../../modules/customers/demo/generate-demo-data.ts';
 import { systemClock } from '../../platform/clock.ts';
@@ -63,6 +64,11 @@ export const demo = async (opts: { customers: number; seed: string; regenerate?:
       process.stdout.write('demo data found; reusing it (pass --regenerate to build it again)\n');
     }
     await ensureDemoUsers(database.db, config.demoAdmin.email, config.demoAdmin.password);
+    for (const step of demoSteps()) {
+      const started = performance.now();
+      await step.run({ db: database.db, clock: systemClock, config, logger });
+      process.stdout.write(`${step.name}: done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    }
   } catch (e) {
     await database.shutdown();
     throw e;
