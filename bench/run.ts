@@ -13,20 +13,26 @@ import { runDemoGeneration } from './demo-generation.scenario.ts';
 import { runIdentityResolution } from './identity.scenario.ts';
 import { importScenario } from './import.scenario.ts';
 import { ingestScenario } from './ingest.scenario.ts';
+import { runLoyalty } from './loyalty.scenario.ts';
 import { type BenchReport, formatReport, machineInfo, writeReport } from './report.ts';
+import { runRfmBench } from './rfm.scenario.ts';
+import { runScoring } from './scoring.scenario.ts';
 
 const ArgsSchema = z.object({
   customers: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
-  only: z.enum(['demo', 'api', 'identity', 'clv', 'ingest', 'import']).optional(),
+  only: z.enum(['demo', 'api', 'identity', 'clv', 'ingest', 'import', 'loyalty', 'scoring', 'rfm']).optional(),
   events: z.coerce.number().int().min(1000).max(10_000_000).default(200_000),
   importRows: z.coerce.number().int().min(1000).max(10_000_000).default(1_000_000),
   identityCustomers: z.coerce.number().int().min(1000).max(5_000_000).default(1_000_000),
   connections: z.coerce.number().int().min(1).max(200).default(20),
   seconds: z.coerce.number().int().min(1).max(120).default(10),
+  loyaltyAccounts: z.coerce.number().int().min(1000).max(5_000_000).default(1_000_000),
+  scoringCustomers: z.coerce.number().int().min(1000).max(2_000_000).default(1_000_000),
+  rfmCustomers: z.coerce.number().int().min(1000).max(2_000_000).default(1_000_000),
 });
 
 const usage =
-  'usage: npm run bench -- [--customers N] [--only demo|api|identity|clv|ingest|import] [--connections 20] [--seconds 10] [--identity-customers N] [--events N] [--import-rows N]';
+  'usage: npm run bench -- [--customers N] [--only demo|api|identity|clv|ingest|import|loyalty|scoring|rfm] [--connections 20] [--seconds 10] [--identity-customers N] [--events N] [--import-rows N] [--loyalty-accounts N] [--scoring-customers N] [--rfm-customers N]';
 
 const status = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -54,17 +60,27 @@ const main = async (): Promise<void> => {
       'identity-customers': { type: 'string' },
       events: { type: 'string' },
       'import-rows': { type: 'string' },
+      'scoring-customers': { type: 'string' },
+      'rfm-customers': { type: 'string' },
+      'loyalty-accounts': { type: 'string' },
     },
     strict: true,
   });
-  const parsed = ArgsSchema.safeParse({ ...values, identityCustomers: values['identity-customers'], importRows: values['import-rows'] });
+  const parsed = ArgsSchema.safeParse({
+    ...values,
+    identityCustomers: values['identity-customers'],
+    importRows: values['import-rows'],
+    loyaltyAccounts: values['loyalty-accounts'],
+    scoringCustomers: values['scoring-customers'],
+    rfmCustomers: values['rfm-customers'],
+  });
   if (!parsed.success) throw new Error(`${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n')}\n${usage}`);
   const args = parsed.data;
 
   const startedAt = new Date().toISOString();
   const logger = createLogger(process.env.GUANXI_LOG_LEVEL ?? 'warn');
   const fresh = args.only !== 'api';
-  const runs = (scenario: 'demo' | 'api' | 'identity' | 'clv' | 'ingest' | 'import') => !args.only || args.only === scenario;
+  const runs = (scenario: 'demo' | 'api' | 'identity' | 'clv' | 'ingest' | 'import' | 'loyalty' | 'scoring' | 'rfm') => !args.only || args.only === scenario;
   status(fresh ? 'bench: starting a fresh database' : 'bench: opening the bench database');
   const database = await openBenchDatabase({ fresh, logger });
   let stopping = false;
@@ -91,7 +107,15 @@ const main = async (): Promise<void> => {
       status('bench: BG/NBD + Gamma-Gamma fit, 1,000,000 simulated customers');
       report.scenarios = { ...report.scenarios, 'CLV fit (BG/NBD + Gamma-Gamma)': runClvFit(1_000_000) };
     }
-    if (args.only === 'identity' || args.only === 'clv' || args.only === 'ingest' || args.only === 'import') {
+    if (
+      args.only === 'identity' ||
+      args.only === 'clv' ||
+      args.only === 'ingest' ||
+      args.only === 'import' ||
+      args.only === 'loyalty' ||
+      args.only === 'scoring' ||
+      args.only === 'rfm'
+    ) {
       // These scenarios need no demo company.
     } else if (args.only !== 'api') {
       status(`bench: demo generation, ${args.customers} customers`);
@@ -143,6 +167,35 @@ const main = async (): Promise<void> => {
       report.scenarios = {
         ...report.scenarios,
         'CSV import (orders)': await importScenario({ db: database.db, pool: database.pool, rows: args.importRows, dir: '.guanxi/bench-import' }),
+      };
+    }
+
+    if (runs('rfm')) {
+      status(`bench: RFM + tiers + lifecycle over ${args.rfmCustomers} customers (~10 orders each), next to the same computation as raw SQL`);
+      report.scenarios = {
+        ...report.scenarios,
+        'RFM + tiers + lifecycle': await runRfmBench(database.db, database.pool, args.rfmCustomers, progressPrinter()),
+      };
+    }
+
+    if (runs('scoring')) {
+      status(`bench: CLV + churn scoring end to end over ${args.scoringCustomers} customers (SQL summary, fit, holdout, scores written)`);
+      report.scenarios = {
+        ...report.scenarios,
+        'Scoring (CLV, value × potential, churn)': await runScoring(database.db, logger, args.scoringCustomers, progressPrinter()),
+      };
+    }
+
+    if (runs('loyalty')) {
+      status(`bench: loyalty ledger, ${args.loyaltyAccounts} accounts, award and redeem with 50 clients, reconcile`);
+      report.scenarios = {
+        ...report.scenarios,
+        'Loyalty points ledger': await runLoyalty(database.url, database.db, {
+          accounts: args.loyaltyAccounts,
+          clients: 50,
+          seconds: args.seconds,
+          onProgress: progressPrinter(),
+        }),
       };
     }
 

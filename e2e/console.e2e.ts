@@ -111,6 +111,25 @@ describe('console journeys', () => {
     await page.context().close();
   });
 
+  it('creates a write key for a source the admin picks, and lists the key with its source', async () => {
+    const page = await newPage('en-US');
+    await signIn(page, server.email, server.password);
+    await page.getByTestId('lang-en').click();
+    await page.getByTestId('nav-api-keys').click();
+    await page.getByTestId('api-key-create').click();
+    await page.getByTestId('api-key-name').fill('E2E store tills');
+    // The demo's channels are sources; pick the store POS one.
+    await page.locator('.ant-modal').getByRole('combobox').fill('demo-p');
+    await page.getByTestId('api-key-source-option-demo-pos').click();
+    await page.locator('.ant-modal-footer .ant-btn-primary').first().click();
+    await expect.poll(() => page.getByTestId('api-key-secret').inputValue()).toMatch(/^gxk_/);
+    await page.getByTestId('api-key-secret-done').click();
+    await expect.poll(() => page.getByTestId('api-key-source-demo-pos').first().textContent()).toContain('Demo: store POS');
+    const keys = (await page.evaluate(async () => (await fetch('/api/api-keys')).json())) as { items: { name: string; sourceId: string | null }[] };
+    expect(keys.items.find((k) => k.name === 'E2E store tills')?.sourceId).toBe('demo-pos');
+    await page.context().close();
+  });
+
   it('lets an admin read and verify the audit log', async () => {
     const page = await newPage('en-US');
     await signIn(page, server.email, server.password);

@@ -1,5 +1,11 @@
 import type { AppDeps } from './http/deps.ts';
 import { authJobs } from './modules/auth/index.ts';
+import { ingestJobs } from './modules/ingest/ingest.jobs.ts';
+import { recommendationsJobs } from './modules/intelligence/recommendations/index.ts';
+import { scoringJobs } from './modules/intelligence/scoring/index.ts';
+import { segmentationJobs } from './modules/intelligence/segmentation/index.ts';
+import { tagsJobs } from './modules/intelligence/tags/index.ts';
+import { loyaltyJobs } from './modules/loyalty/index.ts';
 import type { JobDefinitions } from './platform/jobs.ts';
 import { DISPATCH_TASK, dispatchOutbox, purgeDeliveredEvents, type Subscriber } from './platform/outbox.ts';
 
@@ -9,7 +15,7 @@ export const subscribers = (_deps: AppDeps): Subscriber[] => [];
 /** Every module's jobs and timers, plus the outbox dispatcher. */
 export const allJobs = (deps: AppDeps): JobDefinitions => {
   const subs = subscribers(deps);
-  const parts = [authJobs(deps)];
+  const parts = [authJobs(deps), loyaltyJobs(deps), ingestJobs(deps), scoringJobs(deps), segmentationJobs(deps), tagsJobs(deps), recommendationsJobs(deps)];
   return {
     tasks: {
       ...Object.assign({}, ...parts.map((p) => p.tasks)),

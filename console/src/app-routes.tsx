@@ -19,6 +19,14 @@ const IdentityRulesPage = lazy(() => import('./pages/identity/identity-rules-pag
 const SourcesPage = lazy(() => import('./pages/ingest/sources-page').then((m) => ({ default: m.SourcesPage })));
 const SourceDebuggerPage = lazy(() => import('./pages/ingest/source-debugger-page').then((m) => ({ default: m.SourceDebuggerPage })));
 const ImportsPage = lazy(() => import('./pages/ingest/imports-page').then((m) => ({ default: m.ImportsPage })));
+const ValueDashboardPage = lazy(() => import('./pages/intelligence/value-dashboard-page').then((m) => ({ default: m.ValueDashboardPage })));
+const TierSchemePage = lazy(() => import('./pages/intelligence/tier-scheme-page').then((m) => ({ default: m.TierSchemePage })));
+const TagsPage = lazy(() => import('./pages/intelligence/tags-page').then((m) => ({ default: m.TagsPage })));
+const RecommendationsPage = lazy(() => import('./pages/intelligence/recommendations-page').then((m) => ({ default: m.RecommendationsPage })));
+const LoyaltyPage = lazy(() => import('./pages/loyalty/loyalty-page').then((m) => ({ default: m.LoyaltyPage })));
+const ModelsPage = lazy(() => import('./pages/intelligence/models-page').then((m) => ({ default: m.ModelsPage })));
+const ChurnRiskPage = lazy(() => import('./pages/intelligence/churn-risk-page').then((m) => ({ default: m.ChurnRiskPage })));
+const ValuePotentialPage = lazy(() => import('./pages/intelligence/value-potential-page').then((m) => ({ default: m.ValuePotentialPage })));
 const AuditPage = lazy(() => import('./pages/audit/audit-page').then((m) => ({ default: m.AuditPage })));
 
 const FullPageSpin = () => <Spin size="large" style={{ display: 'block', marginTop: '30vh' }} />;
@@ -60,9 +68,17 @@ export const AppRoutes = () => (
         <Route path="sources" element={guarded('ingest:read', <SourcesPage />)} />
         <Route path="sources/:id" element={guarded('ingest:read', <SourceDebuggerPage />)} />
         <Route path="imports" element={guarded('ingest:import', <ImportsPage />)} />
+        <Route path="loyalty" element={guarded('loyalty:read', <LoyaltyPage />)} />
         <Route path="users" element={guarded('users:read', <UsersPage />)} />
         <Route path="api-keys" element={guarded('apikeys:manage', <ApiKeysPage />)} />
         <Route path="audit" element={guarded('audit:read', <AuditPage />)} />
+        <Route path="models" element={guarded('intelligence:read', <ModelsPage />)} />
+        <Route path="churn-risk" element={guarded('intelligence:read', <ChurnRiskPage />)} />
+        <Route path="value-potential" element={guarded('intelligence:read', <ValuePotentialPage />)} />
+        <Route path="value" element={guarded('intelligence:read', <ValueDashboardPage />)} />
+        <Route path="tier-scheme" element={guarded('intelligence:read', <TierSchemePage />)} />
+        <Route path="tags" element={guarded('intelligence:read', <TagsPage />)} />
+        <Route path="recommendations" element={guarded('intelligence:read', <RecommendationsPage />)} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

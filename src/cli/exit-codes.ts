@@ -2,6 +2,11 @@ import type { ErrorCode } from '../modules/errors.ts';
 
 /** Process exit code for every error code (sysexits.h conventions); a code without one does not compile. */
 export const exitCodeByCode = {
+  'tags.not_found': 66,
+  'tags.invalid_definition': 65,
+  'tags.name_taken': 73,
+  'tags.not_manual': 73,
+  'recommendations.switch_unchanged': 73,
   'request.invalid': 64,
   'request.not_found': 66,
   'request.too_large': 65,
@@ -34,6 +39,30 @@ export const exitCodeByCode = {
   'ingest.invalid_mapping': 64,
   'ingest.import_not_found': 66,
   'ingest.source_not_found': 66,
+  'scoring.run_in_progress': 75,
+  'scoring.run_not_found': 66,
+  'scoring.not_enough_data': 65,
+  'scoring.invalid_settings': 64,
+  'loyalty.not_a_member': 66,
+  'loyalty.insufficient_points': 73,
+  'loyalty.idempotency_conflict': 73,
+  'loyalty.over_operation_limit': 65,
+  'loyalty.daily_budget_exceeded': 75,
+  'loyalty.grant_not_found': 66,
+  'loyalty.grant_state': 73,
+  'loyalty.same_approver': 77,
+  'loyalty.benefit_not_found': 66,
+  'loyalty.out_of_stock': 73,
+  'loyalty.benefit_unavailable': 73,
+  'loyalty.tier_too_low': 77,
+  'loyalty.invalid_settings': 65,
+  'loyalty.cocreation_not_found': 66,
+  'loyalty.reconcile_failed': 65,
+  'segmentation.scheme_not_found': 66,
+  'segmentation.invalid_scheme': 65,
+  'segmentation.invalid_settings': 65,
+  'segmentation.run_in_progress': 75,
+  'segmentation.customer_not_found': 66,
 } satisfies Record<ErrorCode, number>;
 
 export const exitCodeFor = (code: string): number => (exitCodeByCode as Record<string, number>)[code] ?? 70;

@@ -76,9 +76,56 @@ program
   .option('--mapping <pairs>', 'column=field,... (or JSON); completes the saved mapping and suggestions by column name')
   .option('--report <file>', 'write every rejected row (line, column, value, reason) to this CSV')
   .option('--timezone <zone>', 'for times without an offset', 'Asia/Shanghai')
+  .option('--date-order <order>', 'ymd | mdy | dmy: day and month order of dates like 01/02/2024 (saved with the mapping)', (v: string) => {
+    if (!['ymd', 'mdy', 'dmy'].includes(v)) throw new InvalidArgumentError('ymd, mdy or dmy');
+    return v;
+  })
   .option('--currency <code>', 'for amounts without a currency column', 'CNY')
   .option('--batch-size <n>', 'rows per transaction', positiveInt(50_000))
   .action(async (kind, file, opts) => (await import('./commands/import.ts')).importCommand(kind, file, opts));
+
+const loyalty = program.command('loyalty').description('membership and points');
+loyalty
+  .command('reconcile')
+  .option('--json')
+  .description('prove every balance equals the sum of its ledger; names any account that does not (exit 65)')
+  .action(async (opts) => (await import('./commands/loyalty.ts')).loyaltyReconcile(opts));
+loyalty
+  .command('expire')
+  .description('expire points whose lots are due (the nightly job does the same)')
+  .action(async () => (await import('./commands/loyalty.ts')).loyaltyExpire());
+loyalty
+  .command('sync')
+  .description('earn points for new orders, reverse refunded ones, evaluate tiers (the job does the same)')
+  .action(async () => (await import('./commands/loyalty.ts')).loyaltySync());
+loyalty
+  .command('grant')
+  .description('bulk grant to customers; above the threshold a second person approves; --resume ID runs an approved grant')
+  .option('--points <n>', 'points per customer', positiveInt(10_000_000))
+  .option('--reason <text>')
+  .option('--title <text>')
+  .option('--customers <ids>', 'comma-separated customer ids')
+  .option('--file <path>', 'customer ids, one per line')
+  .option('--resume <grantId>', 'run (or resume after a crash) an approved grant')
+  .option('--batch-size <n>', 'customers per transaction', positiveInt(10_000))
+  .action(async (opts) => (await import('./commands/loyalty.ts')).loyaltyGrant(opts));
+
+// Other intelligence commands may register the same group; reuse it.
+const intelligence = program.commands.find((c) => c.name() === 'intelligence') ?? program.command('intelligence').description('customer intelligence');
+intelligence
+  .command('score')
+  .description('fit and store CLV (BG/NBD + Gamma-Gamma, value × potential) and churn-risk scores now; both unless --only')
+  .option('--only <kind>', 'clv | churn')
+  .option('--calibration-end <date>', 'CLV: last day of the calibration period (YYYY-MM-DD, default today)')
+  .option('--json', 'print the runs with their diagnostics as JSON')
+  .action(async (opts) => (await import('./commands/scoring.ts')).intelligenceScore(opts));
+
+const segmentation = program.commands.find((c) => c.name() === 'intelligence') ?? program.command('intelligence').description('customer intelligence');
+segmentation
+  .command('retier')
+  .description('compute RFM scores, tiers (active scheme) and lifecycle stages of every customer now; records and emits tier changes')
+  .option('--json', 'print the run as JSON')
+  .action(async (opts) => (await import('./commands/segmentation.ts')).intelligenceRetier(opts));
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (isAppError(e)) {

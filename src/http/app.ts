@@ -14,6 +14,11 @@ import { authRoutes } from '../modules/auth/index.ts';
 import { customersRoutes } from '../modules/customers/index.ts';
 import { identityRoutes } from '../modules/identity/index.ts';
 import { ingestRoutes } from '../modules/ingest/ingest.routes.ts';
+import { recommendationsRoutes } from '../modules/intelligence/recommendations/index.ts';
+import { scoringRoutes } from '../modules/intelligence/scoring/index.ts';
+import { segmentationRoutes } from '../modules/intelligence/segmentation/index.ts';
+import { tagsRoutes } from '../modules/intelligence/tags/index.ts';
+import { loyaltyRoutes } from '../modules/loyalty/index.ts';
 import { profilesRoutes } from '../modules/profiles/index.ts';
 import { makeAccessHook, makeBodyKeyHook } from './access.ts';
 import type { AppDeps, RouteEntry } from './deps.ts';
@@ -88,6 +93,11 @@ export const buildApp = async (deps: AppDeps, options: { serveConsole?: boolean 
   await app.register(ingestRoutes);
   await app.register(identityRoutes);
   await app.register(profilesRoutes);
+  await app.register(loyaltyRoutes);
+  await app.register(scoringRoutes);
+  await app.register(segmentationRoutes);
+  await app.register(tagsRoutes);
+  await app.register(recommendationsRoutes);
 
   const serveConsole = options.serveConsole ?? true;
   const consoleBuilt = serveConsole && existsSync(path.join(CONSOLE_DIST, 'index.html'));

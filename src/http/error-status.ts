@@ -2,6 +2,11 @@ import type { ErrorCode } from '../modules/errors.ts';
 
 /** HTTP status for every error code; a code without a status does not compile. */
 export const statusByCode = {
+  'tags.not_found': 404,
+  'tags.invalid_definition': 400,
+  'tags.name_taken': 409,
+  'tags.not_manual': 409,
+  'recommendations.switch_unchanged': 409,
   'request.invalid': 400,
   'request.not_found': 404,
   'request.too_large': 413,
@@ -34,6 +39,30 @@ export const statusByCode = {
   'ingest.invalid_mapping': 400,
   'ingest.import_not_found': 404,
   'ingest.source_not_found': 404,
+  'scoring.run_in_progress': 409,
+  'scoring.run_not_found': 404,
+  'scoring.not_enough_data': 422,
+  'scoring.invalid_settings': 400,
+  'loyalty.not_a_member': 404,
+  'loyalty.insufficient_points': 409,
+  'loyalty.idempotency_conflict': 409,
+  'loyalty.over_operation_limit': 422,
+  'loyalty.daily_budget_exceeded': 429,
+  'loyalty.grant_not_found': 404,
+  'loyalty.grant_state': 409,
+  'loyalty.same_approver': 403,
+  'loyalty.benefit_not_found': 404,
+  'loyalty.out_of_stock': 409,
+  'loyalty.benefit_unavailable': 409,
+  'loyalty.tier_too_low': 403,
+  'loyalty.invalid_settings': 400,
+  'loyalty.cocreation_not_found': 404,
+  'loyalty.reconcile_failed': 409,
+  'segmentation.scheme_not_found': 404,
+  'segmentation.invalid_scheme': 400,
+  'segmentation.invalid_settings': 400,
+  'segmentation.run_in_progress': 409,
+  'segmentation.customer_not_found': 404,
 } satisfies Record<ErrorCode, number>;
 
 export const httpStatusFor = (code: string): number => (statusByCode as Record<string, number>)[code] ?? 500;

@@ -4,6 +4,22 @@ import type { AuthErrorCode } from './auth/auth.errors.ts';
 import type { CustomersErrorCode } from './customers/customers.errors.ts';
 import type { IdentityErrorCode } from './identity/identity.errors.ts';
 import type { IngestErrorCode } from './ingest/ingest.errors.ts';
+import type { RecommendationsErrorCode } from './intelligence/recommendations/recommendations.errors.ts';
+import type { ScoringErrorCode } from './intelligence/scoring/scoring.errors.ts';
+import type { SegmentationErrorCode } from './intelligence/segmentation/segmentation.errors.ts';
+import type { TagsErrorCode } from './intelligence/tags/tags.errors.ts';
+import type { LoyaltyErrorCode } from './loyalty/loyalty.errors.ts';
 
 /** Every error code in the system; transports map each one exhaustively. */
-export type ErrorCode = PlatformErrorCode | AuthErrorCode | AuditErrorCode | CustomersErrorCode | IdentityErrorCode | IngestErrorCode;
+export type ErrorCode =
+  | TagsErrorCode
+  | SegmentationErrorCode
+  | ScoringErrorCode
+  | RecommendationsErrorCode
+  | PlatformErrorCode
+  | AuthErrorCode
+  | AuditErrorCode
+  | CustomersErrorCode
+  | IdentityErrorCode
+  | IngestErrorCode
+  | LoyaltyErrorCode;

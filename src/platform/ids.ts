@@ -5,7 +5,34 @@ import { randomBytes } from 'node:crypto';
  * Lexicographic order is creation order; SQL can mint the same shape (see gx_id() in the migrations),
  * which set-based bulk generation relies on. See docs/adr/0004-id-format.md.
  */
-export const ID_PREFIXES = ['cus', 'ord', 'usr', 'ses', 'key', 'aud', 'obx', 'evt', 'ref', 'mrg', 'tkt', 'msg', 'imp'] as const;
+export const ID_PREFIXES = [
+  'cus',
+  'ord',
+  'usr',
+  'ses',
+  'key',
+  'aud',
+  'obx',
+  'evt',
+  'ref',
+  'mrg',
+  'tkt',
+  'msg',
+  'imp',
+  'lmv',
+  'lot',
+  'ltc',
+  'lal',
+  'lgr',
+  'lbn',
+  'lrd',
+  'lcc',
+  'tag',
+  'rcm',
+  'rsw',
+  'mrn',
+  'rfm',
+] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 
 let lastMs = 0;

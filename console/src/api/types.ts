@@ -62,6 +62,32 @@ export const KNOWN_AUDIT_ACTIONS = [
   'ingest.import',
   'ingest.import_errors_download',
   'ingest.read_events',
+  'intelligence.model_run',
+  'intelligence.scoring_settings_update',
+  'segmentation.scheme_update',
+  'segmentation.scheme_activate',
+  'segmentation.settings_update',
+  'segmentation.run',
+  'tag.create',
+  'tag.update',
+  'tag.evaluate',
+  'customer.tag_add',
+  'customer.tag_remove',
+  'recommendations.train',
+  'recommendations.stop',
+  'recommendations.resume',
+  'loyalty.grant_create',
+  'loyalty.grant_approve',
+  'loyalty.grant_reject',
+  'loyalty.settings_update',
+  'loyalty.enrol',
+  'loyalty.points_grant',
+  'loyalty.points_redeem',
+  'loyalty.benefit_create',
+  'loyalty.benefit_update',
+  'loyalty.benefit_redeem',
+  'loyalty.cocreation_create',
+  'loyalty.cocreation_invite',
 ] as const;
 
 /** Error codes the console translates; unknown codes fall back to the server message. */
@@ -78,6 +104,35 @@ export const KNOWN_ERROR_CODES = [
   'identity.not_a_root',
   'identity.already_undone',
   'identity.merge_not_found',
+  'segmentation.scheme_not_found',
+  'segmentation.invalid_scheme',
+  'segmentation.invalid_settings',
+  'segmentation.run_in_progress',
+  'segmentation.customer_not_found',
+  'tags.not_found',
+  'tags.invalid_definition',
+  'tags.name_taken',
+  'tags.not_manual',
+  'recommendations.switch_unchanged',
+  'loyalty.not_a_member',
+  'loyalty.insufficient_points',
+  'loyalty.idempotency_conflict',
+  'loyalty.over_operation_limit',
+  'loyalty.daily_budget_exceeded',
+  'loyalty.grant_not_found',
+  'loyalty.grant_state',
+  'loyalty.same_approver',
+  'loyalty.benefit_not_found',
+  'loyalty.out_of_stock',
+  'loyalty.benefit_unavailable',
+  'loyalty.tier_too_low',
+  'loyalty.invalid_settings',
+  'loyalty.cocreation_not_found',
+  'loyalty.reconcile_failed',
+  'scoring.run_in_progress',
+  'scoring.run_not_found',
+  'scoring.not_enough_data',
+  'scoring.invalid_settings',
   'http.network',
 ] as const;
 
@@ -215,6 +270,8 @@ export interface ApiKey {
   id: string;
   name: string;
   prefix: string;
+  /** The ingest source its events are recorded under. */
+  sourceId: string | null;
   createdAt: string;
   createdBy: string;
   lastUsedAt: string | null;

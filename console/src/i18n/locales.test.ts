@@ -11,6 +11,7 @@ import {
   ROLES,
   USER_STATUSES,
 } from '../api/types';
+import { LIFECYCLE_STAGES, PRESET_TIERS, RUN_TRIGGERS, SCHEME_PRESETS } from '../pages/intelligence/value-dashboard-types';
 import { emptyValues, findUsedKeys, flattenLocale, missingFrom, placeholders } from './locale-keys';
 import en from './locales/en.json';
 import zhCN from './locales/zh-CN.json';
@@ -48,6 +49,12 @@ const dynamicKeys = [
   ...TIMELINE_KINDS.map((v) => `profile.kinds.${v}`),
   ...MERGE_RULES.map((v) => `profile.mergeRules.${v}`),
   ...GOLDEN_FIELDS.map((v) => `profile.fields.${v}`),
+  ...LIFECYCLE_STAGES.map((v) => `segmentation.stages.${v}`),
+  ...RUN_TRIGGERS.map((v) => `segmentation.triggers.${v}`),
+  ...SCHEME_PRESETS.flatMap((p) => [
+    ...['name', 'description', 'upper', 'lower'].map((k) => `segmentation.schemes.${p}.${k}`),
+    ...PRESET_TIERS[p].flatMap((tier) => [`segmentation.tiers.${p}.${tier}`, `segmentation.schemes.${p}.rules.${tier}`]),
+  ]),
 ];
 
 describe('locale helpers', () => {

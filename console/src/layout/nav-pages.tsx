@@ -1,17 +1,41 @@
 import {
+  AlertOutlined,
   ApiOutlined,
   AuditOutlined,
+  BulbOutlined,
   CloudUploadOutlined,
+  ClusterOutlined,
   DashboardOutlined,
+  ExperimentOutlined,
+  GiftOutlined,
   KeyOutlined,
   NodeIndexOutlined,
+  PieChartOutlined,
+  RiseOutlined,
+  TagsOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Permission } from '../api/types';
 
-export type NavKey = 'dashboard' | 'customers' | 'imports' | 'identity' | 'sources' | 'users' | 'api-keys' | 'audit';
+export type NavKey =
+  | 'dashboard'
+  | 'customers'
+  | 'imports'
+  | 'identity'
+  | 'sources'
+  | 'users'
+  | 'api-keys'
+  | 'audit'
+  | 'value-dashboard'
+  | 'tier-scheme'
+  | 'tags'
+  | 'recommendations'
+  | 'loyalty'
+  | 'models'
+  | 'churn-risk'
+  | 'value-potential';
 
 export interface NavPage {
   key: NavKey;
@@ -24,9 +48,17 @@ export interface NavPage {
 export const NAV_PAGES: readonly NavPage[] = [
   { key: 'dashboard', path: '/dashboard', permission: 'dashboard:read', icon: <DashboardOutlined /> },
   { key: 'customers', path: '/customers', permission: 'customers:read', icon: <UserOutlined /> },
+  { key: 'value-dashboard', path: '/value', permission: 'intelligence:read', icon: <PieChartOutlined /> },
+  { key: 'tier-scheme', path: '/tier-scheme', permission: 'intelligence:read', icon: <ClusterOutlined /> },
+  { key: 'tags', path: '/tags', permission: 'intelligence:read', icon: <TagsOutlined /> },
+  { key: 'recommendations', path: '/recommendations', permission: 'intelligence:read', icon: <BulbOutlined /> },
+  { key: 'value-potential', path: '/value-potential', permission: 'intelligence:read', icon: <RiseOutlined /> },
+  { key: 'churn-risk', path: '/churn-risk', permission: 'intelligence:read', icon: <AlertOutlined /> },
+  { key: 'models', path: '/models', permission: 'intelligence:read', icon: <ExperimentOutlined /> },
   { key: 'identity', path: '/identity', permission: 'ingest:read', icon: <NodeIndexOutlined /> },
   { key: 'sources', path: '/sources', permission: 'ingest:read', icon: <ApiOutlined /> },
   { key: 'imports', path: '/imports', permission: 'ingest:import', icon: <CloudUploadOutlined /> },
+  { key: 'loyalty', path: '/loyalty', permission: 'loyalty:read', icon: <GiftOutlined /> },
   { key: 'users', path: '/users', permission: 'users:read', icon: <TeamOutlined /> },
   { key: 'api-keys', path: '/api-keys', permission: 'apikeys:manage', icon: <KeyOutlined /> },
   { key: 'audit', path: '/audit', permission: 'audit:read', icon: <AuditOutlined /> },

@@ -7,13 +7,22 @@ import { ERROR_REPORT_HEADER, errorReportLines } from '../../modules/ingest/impo
 import { parseMappingText } from '../../modules/ingest/import/field-mapping.ts';
 import type { RowError } from '../../modules/ingest/import/import.repository.ts';
 import { IMPORT_KINDS, isImportKind } from '../../modules/ingest/import/import-kinds.ts';
+import type { DateOrder } from '../../modules/ingest/import/parse-values.ts';
 import { importFile } from '../../modules/ingest/import/run-import.ts';
 import { systemClock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import { withDatabase } from '../context.ts';
 import { progressReporter } from '../progress.ts';
 
-export type ImportCommandOptions = { source: string; mapping?: string; report?: string; timezone: string; currency: string; batchSize?: number };
+export type ImportCommandOptions = {
+  source: string;
+  mapping?: string;
+  report?: string;
+  timezone: string;
+  dateOrder?: DateOrder;
+  currency: string;
+  batchSize?: number;
+};
 
 const SHOWN_ERRORS = 10;
 
@@ -56,10 +65,15 @@ export const importCommand = async (kind: string, file: string, opts: ImportComm
         bytes: file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 256 * 1024 }),
         mapping,
         timezone: opts.timezone,
+        dateOrder: opts.dateOrder,
         currency: opts.currency,
         batchSize: opts.batchSize,
         onErrors,
-        onProgress: (p) => progress.update(size > 0 ? p.bytesRead : p.rows, size > 0 ? size : p.rows, `${p.rows} rows`),
+        // Orders are read into a staging table, then written: one bar per phase.
+        onProgress: (p) =>
+          p.phase === 'writing' && p.staged > 0 && (kind === 'orders' || size === 0)
+            ? progress.update(p.rows, p.staged, `writing: ${p.rows} rows`)
+            : progress.update(size > 0 ? p.bytesRead : p.rows, size > 0 ? size : p.rows, `${p.phase === 'reading' ? 'reading' : ''} ${p.staged} rows`.trim()),
       });
       progress.stop();
       const seconds = (summary.finishedAt.getTime() - summary.startedAt.getTime()) / 1000;

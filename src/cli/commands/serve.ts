@@ -58,7 +58,7 @@ export const demo = async (opts: { customers: number; seed: string; regenerate?:
       });
       progress.stop();
       process.stdout.write(
-        `demo company: ${summary.customers} customers, ${summary.orders} orders (${summary.orderLines} lines, ${summary.refunds} refunds) in ${summary.seconds.toFixed(1)} s\n`,
+        `demo company: ${summary.customers} customers (${summary.records} records across channels, ${summary.events} anonymous events), ${summary.orders} orders (${summary.orderLines} lines, ${summary.refunds} refunds) in ${summary.seconds.toFixed(1)} s\n`,
       );
     } else {
       process.stdout.write('demo data found; reusing it (pass --regenerate to build it again)\n');

@@ -19,6 +19,29 @@ export interface IngestMessageTable {
   received_at: Date;
 }
 
+/** Accepted tracking events waiting for identity resolution (ingest:resolve moves them to customer_event). */
+export interface IngestInboxTable {
+  source_id: string;
+  message_id: string;
+  seq: Generated<number>;
+  event_id: string;
+  type: EventType;
+  name: string | null;
+  user_id: string | null;
+  anonymous_id: string | null;
+  properties: ColumnType<Record<string, unknown>, string, string>;
+  traits: ColumnType<Record<string, unknown>, string, string>;
+  context: ColumnType<Record<string, unknown>, string, string>;
+  occurred_at: Date;
+  received_at: Date;
+  /** Where the event sat in its request (`body.batch[3]`), for rejections found while resolving. */
+  path: string;
+  /** Linked ids and person traits, when the event has any. (Payloads are `json`, converted to jsonb when moved.) */
+  identity: ColumnType<unknown, string | null, string | null> | null;
+}
+
+export type DateOrder = 'ymd' | 'mdy' | 'dmy';
+
 export interface IngestRejectionTable {
   id: Generated<number>;
   source_id: string | null;
@@ -42,6 +65,7 @@ export interface IngestMappingTable {
   source_id: string;
   kind: string;
   mapping: ColumnType<Record<string, string>, string, string>;
+  date_order: ColumnType<DateOrder | null, DateOrder | null | undefined, DateOrder | null>;
   updated_at: Date;
 }
 
@@ -60,6 +84,9 @@ export interface IngestImportTable {
   started_at: Date;
   finished_at: Date | null;
   started_by: string | null;
+  /** Why a failed import stopped (a crash, the database going away). */
+  failure: ColumnType<string | null, string | null | undefined, string | null>;
+  date_order: ColumnType<DateOrder | null, DateOrder | null | undefined, DateOrder | null>;
 }
 
 /** Customer events (Segment-style), immutable; attached to the customer they resolved to when received. */
@@ -108,6 +135,7 @@ export interface CommunityMessageTable {
 export interface IngestTables {
   ingest_source: IngestSourceTable;
   ingest_message: IngestMessageTable;
+  ingest_inbox: IngestInboxTable;
   ingest_rejection: IngestRejectionTable;
   ingest_record: IngestRecordTable;
   ingest_mapping: IngestMappingTable;

@@ -1,4 +1,5 @@
 import type { Db, Trx } from '../../platform/db.ts';
+import { type Actor, sourceSlug } from '../auth/index.ts';
 
 export type Source = { id: string; name: string; kind: 'http' | 'file' | 'webhook' | 'console'; trustRank: number; createdAt: Date };
 
@@ -43,3 +44,7 @@ export const recordRejections = async (
     )
     .execute();
 };
+
+/** The source a write key writes as; keys made before sources existed write as the slug of their name. */
+export const writeKeySource = (actor: Actor | null): string | null =>
+  actor?.type === 'api_key' ? (actor.sourceId ?? (sourceSlug(actor.label) || `key-${actor.id.slice(-8)}`)) : null;

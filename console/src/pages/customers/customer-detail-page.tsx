@@ -9,6 +9,10 @@ import type { CustomerDetail } from '../../api/types';
 import { useApi } from '../../api/use-api';
 import { ErrorAlert } from '../../components/error-alert';
 import { useSession } from '../../session/session-context';
+import { ScoresPanel } from '../intelligence/scores-panel';
+import { CustomerTagsTab } from '../intelligence/tags-customer-tab';
+import { CustomerTierHistory } from '../intelligence/tier-history';
+import { LoyaltyMemberSection } from '../loyalty/loyalty-member';
 import { CustomerFormModal } from './customer-form-modal';
 import { CustomerMergeHistory } from './customer-merge-history';
 import { CustomerOrdersTable } from './customer-orders-table';
@@ -17,7 +21,7 @@ import { CustomerSourcesTable } from './customer-sources-table';
 import { CustomerTimeline } from './customer-timeline';
 import { MergeWithModal } from './merge-with-modal';
 
-const TABS = ['overview', 'timeline', 'orders', 'merges', 'sources'] as const;
+const TABS = ['overview', 'timeline', 'orders', 'scores', 'value', 'tags', 'loyalty', 'merges', 'sources'] as const;
 type Tab = (typeof TABS)[number];
 
 /** A profile remembers which id it was asked for, so a stale answer never triggers a redirect. */
@@ -78,6 +82,16 @@ export const CustomerDetailPage = () => {
       children: <CustomerTimeline key={version} customerId={customer.id} sources={current?.sources.map((s) => s.source) ?? []} />,
     },
     { key: 'orders', label: label('orders', t('profile.tabOrders')), children: <CustomerOrdersTable key={version} customerId={customer.id} /> },
+    ...(can('intelligence:read')
+      ? [{ key: 'scores', label: label('scores', t('scoring.tabOnProfile')), children: <ScoresPanel key={version} customerId={customer.id} /> }]
+      : []),
+    ...(can('intelligence:read')
+      ? [{ key: 'value', label: label('value', t('segmentation.customer.tab')), children: <CustomerTierHistory key={version} customerId={customer.id} /> }]
+      : []),
+    { key: 'tags', label: label('tags', t('tags.tabOnProfile')), children: <CustomerTagsTab key={version} customerId={customer.id} /> },
+    ...(can('loyalty:read')
+      ? [{ key: 'loyalty', label: label('loyalty', t('loyalty.tabOnProfile')), children: <LoyaltyMemberSection key={version} customerId={customer.id} /> }]
+      : []),
     {
       key: 'merges',
       label: label('merges', t('profile.tabMerges', { count: current?.merges.length ?? 0 })),

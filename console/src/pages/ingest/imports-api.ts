@@ -56,6 +56,8 @@ export interface ImportRecord {
   startedAt: string;
   finishedAt: string | null;
   startedBy: string | null;
+  /** Why a failed import stopped (e.g. interrupted by a crash), when it did. */
+  failure: string | null;
 }
 
 export interface FilePreview {

@@ -1,5 +1,5 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import { Button, Table, type TableColumnsType, Tag } from 'antd';
+import { Button, Table, type TableColumnsType, Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Page } from '../../api/types';
 import { formatDateTime } from '../../format/date';
@@ -30,7 +30,11 @@ export const ImportsTable = ({ data, loading, page, pageSize, canDownload, onPag
     {
       title: t('imports.statusLabel'),
       dataIndex: 'status',
-      render: (s: ImportStatus) => <Tag color={STATUS_COLOR[s]}>{t(`imports.status.${s}`)}</Tag>,
+      render: (s: ImportStatus, r: ImportRecord) => {
+        const tag = <Tag color={STATUS_COLOR[s]}>{t(`imports.status.${s}`)}</Tag>;
+        // An import whose process died: marked failed at the next start; importing the file again completes it.
+        return r.failure ? <Tooltip title={r.failure.startsWith('interrupted') ? t('imports.interrupted') : r.failure}>{tag}</Tooltip> : tag;
+      },
     },
     { title: t('imports.rowsTotal'), dataIndex: 'rowsTotal', align: 'right', render: n },
     { title: t('imports.rowsStored'), dataIndex: 'rowsStored', align: 'right', render: n },

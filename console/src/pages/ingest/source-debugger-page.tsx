@@ -52,7 +52,14 @@ export const SourceDebuggerPage = () => {
       title: t('sources.customer'),
       dataIndex: 'customerId',
       ellipsis: true,
-      render: (customerId: string) => <Link to={`/customers/${encodeURIComponent(customerId)}`}>{customerId}</Link>,
+      render: (customerId: string | null) =>
+        customerId === null ? (
+          <Tag color="gold" data-testid="event-pending">
+            {t('sources.pending')}
+          </Tag>
+        ) : (
+          <Link to={`/customers/${encodeURIComponent(customerId)}`}>{customerId}</Link>
+        ),
     },
     { title: t('sources.occurredAt'), dataIndex: 'occurredAt', width: 170, render: formatDateTime },
   ];

@@ -23,7 +23,9 @@ export interface SourceEvent {
   name: string | null;
   userId: string | null;
   anonymousId: string | null;
-  customerId: string;
+  /** null while the event waits for identity resolution. */
+  customerId: string | null;
+  pending: boolean;
   occurredAt: string;
   receivedAt: string;
   properties: unknown;

@@ -1,6 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { App, Button, Form, Input, Modal, Popconfirm, Space, Table, type TableColumnsType, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { ApiKey } from '../../api/types';
@@ -9,28 +9,36 @@ import { applyFieldErrors } from '../../components/apply-field-errors';
 import { ErrorAlert } from '../../components/error-alert';
 import { formatDateTime } from '../../format/date';
 import { errorMessage } from '../../i18n/error-message';
+import { sourcesApi } from '../ingest/sources-api';
 import { ApiKeySecretModal } from './api-key-secret-modal';
+import { ApiKeySourceCell, ApiKeySourceInput, RESERVED_SOURCE, SOURCE_ID } from './api-key-source';
 
 export const ApiKeysPage = () => {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [form] = Form.useForm<{ name: string }>();
+  const [form] = Form.useForm<{ name: string; source?: string }>();
   const [creating, setCreating] = useState(false);
   const [saving, setSaving] = useState(false);
   const [secret, setSecret] = useState<string>();
   const { data, error, loading, reload } = useApi(() => api.get<{ items: ApiKey[] }>('/api/api-keys'), []);
+  // Reloaded with the keys: a new key may have created its source.
+  const sources = useApi(() => sourcesApi.list(), [data]);
+  const sourceById = useMemo(() => new Map((sources.data?.items ?? []).map((s) => [s.id, s])), [sources.data]);
 
   const create = async () => {
-    const { name } = await form.validateFields();
+    const { name, source } = await form.validateFields();
     setSaving(true);
     try {
-      const created = await api.post<{ apiKey: ApiKey; secret: string }>('/api/api-keys', { name: name.trim() });
+      const created = await api.post<{ apiKey: ApiKey; secret: string }>('/api/api-keys', {
+        name: name.trim(),
+        ...(source?.trim() ? { source: source.trim() } : {}),
+      });
       setCreating(false);
       form.resetFields();
       setSecret(created.secret);
       reload();
     } catch (failure) {
-      applyFieldErrors(form, failure, ['name']);
+      applyFieldErrors(form, failure, ['name', 'source']);
       message.error(errorMessage(t, failure));
     } finally {
       setSaving(false);
@@ -50,6 +58,11 @@ export const ApiKeysPage = () => {
 
   const columns: TableColumnsType<ApiKey> = [
     { title: t('apiKeys.name'), dataIndex: 'name' },
+    {
+      title: t('apiKeys.source'),
+      dataIndex: 'sourceId',
+      render: (sourceId: string | null) => <ApiKeySourceCell sourceId={sourceId} sources={sourceById} />,
+    },
     { title: t('apiKeys.prefix'), dataIndex: 'prefix', render: (prefix: string) => <Typography.Text code>{prefix}…</Typography.Text> },
     { title: t('apiKeys.createdAt'), dataIndex: 'createdAt', render: formatDateTime },
     { title: t('apiKeys.createdBy'), dataIndex: 'createdBy' },
@@ -116,6 +129,23 @@ export const ApiKeysPage = () => {
         <Form form={form} layout="vertical">
           <Form.Item name="name" label={t('apiKeys.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
             <Input data-testid="api-key-name" placeholder={t('apiKeys.namePlaceholder')} />
+          </Form.Item>
+          <Form.Item
+            name="source"
+            label={t('apiKeys.source')}
+            extra={t('apiKeys.sourceHelp')}
+            rules={[
+              {
+                validator: async (_, value?: string) => {
+                  const source = value?.trim() ?? '';
+                  if (source === '') return;
+                  if (source === RESERVED_SOURCE) throw new Error(t('apiKeys.sourceReserved'));
+                  if (!SOURCE_ID.test(source)) throw new Error(t('apiKeys.sourceInvalid'));
+                },
+              },
+            ]}
+          >
+            <ApiKeySourceInput sources={sources.data?.items ?? []} />
           </Form.Item>
         </Form>
       </Modal>

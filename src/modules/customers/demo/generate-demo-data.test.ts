@@ -1,8 +1,13 @@
 import { sql } from 'kysely';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../../platform/clock.ts';
+import { createLogger } from '../../../platform/logger.ts';
 import { useTestDb } from '../../../test/test-db.ts';
+import { identityMetrics, loadIdentityRules, reresolveAll } from '../../identity/index.ts';
+import { DEMO_CHANNELS } from './demo-channels.ts';
 import { clearDemoData, type DemoOptions, type DemoSummary, generateDemoData, hasDemoData } from './generate-demo-data.ts';
+import { resolveDemoIdentities } from './resolve-demo-identities.ts';
 
 const NOW = new Date('2026-11-20T08:30:00Z');
 const CUSTOMERS = 2_000;
@@ -14,8 +19,9 @@ describe('generateDemoData', () => {
   const progress: Parameters<NonNullable<DemoOptions['onProgress']>>[0][] = [];
 
   const fingerprint = async () => {
-    const { rows } = await sql<{ customers: string; identifiers: string; orders: string; lines: string }>`
+    const { rows } = await sql<{ customers: string; identifiers: string; orders: string; lines: string; events: string }>`
       select (select md5(string_agg(c::text, '|' order by c.id)) from customer c) as customers,
+             (select md5(string_agg(e::text, '|' order by e.customer_id, e.id)) from customer_event e) as events,
              (select md5(string_agg(i::text, '|' order by i.customer_id, i.type, i.value)) from customer_identifier i) as identifiers,
              (select md5(string_agg(o::text, '|' order by o.customer_id, o.id)) from customer_order o) as orders,
              (select md5(string_agg(l::text, '|' order by l.customer_id, l.order_id, l.line_no)) from customer_order_line l) as lines`.execute(db());
@@ -28,12 +34,20 @@ describe('generateDemoData', () => {
   });
 
   it('reports what it wrote, phase by phase', async () => {
-    const counts = await sql<{ customers: number; orders: number; lines: number; refunds: number }>`
-      select (select count(*) from customer where source = 'demo') as customers, (select count(*) from customer_order) as orders,
+    const counts = await sql<{ records: number; orders: number; lines: number; refunds: number; events: number }>`
+      select (select count(*) from customer where source like 'demo-%') as records, (select count(*) from customer_order) as orders,
+             (select count(*) from customer_event) as events,
              (select count(*) from customer_order_line) as lines,
              (select count(*) from customer_order where status in ('refunded', 'partially_refunded')) as refunds`.execute(db());
     const c = counts.rows[0];
-    expect(summary).toMatchObject({ customers: CUSTOMERS, orders: c?.orders, orderLines: c?.lines, refunds: c?.refunds });
+    expect(summary).toMatchObject({
+      customers: CUSTOMERS,
+      records: c?.records,
+      orders: c?.orders,
+      orderLines: c?.lines,
+      refunds: c?.refunds,
+      events: c?.events,
+    });
     expect(summary.orders / CUSTOMERS).toBeGreaterThan(6);
     expect(summary.orders / CUSTOMERS).toBeLessThan(14);
     expect(await hasDemoData(db())).toBe(true);
@@ -44,12 +58,13 @@ describe('generateDemoData', () => {
     }
   });
 
-  it('gives byte-identical rows for the same seed, and different ones for another seed', async () => {
+  it('gives byte-identical rows for the same seed, and different ones for another seed', { timeout: 180_000 }, async () => {
     const first = await fingerprint();
     for (const hash of Object.values(first ?? {})) expect(hash).toMatch(/^[0-9a-f]{32}$/);
     await clearDemoData(db());
     expect(await hasDemoData(db())).toBe(false);
-    const empty = await sql<{ n: number }>`select (select count(*) from customer_order) + (select count(*) from customer_identifier) as n`.execute(db());
+    const empty = await sql<{ n: number }>`
+      select (select count(*) from customer_order) + (select count(*) from customer_identifier) + (select count(*) from customer_event) as n`.execute(db());
     expect(empty.rows[0]?.n).toBe(0);
 
     await generateDemoData(db(), { customers: CUSTOMERS, seed: 'test-seed', now: NOW });
@@ -60,6 +75,7 @@ describe('generateDemoData', () => {
     const other = await fingerprint();
     expect(other?.customers).not.toBe(first?.customers);
     expect(other?.orders).not.toBe(first?.orders);
+    expect(other?.events).not.toBe(first?.events);
 
     await clearDemoData(db());
     await generateDemoData(db(), { customers: CUSTOMERS, seed: 'test-seed', now: NOW });
@@ -122,45 +138,93 @@ describe('generateDemoData', () => {
     expect(average('2026-02-15', 9)).toBeLessThan(0.6 * average('2026-03-10', 14)); // CNY 2026 is 17 February
   });
 
-  it('gives every customer a unique, valid Chinese mobile number and unique member numbers and e-mails', async () => {
-    const { rows } = await sql<{ phone: string; email: string | null; member_no: string | null }>`select phone, email, member_no from customer`.execute(db());
-    const phones = rows.map((r) => r.phone);
-    expect(new Set(phones).size).toBe(CUSTOMERS);
+  it('gives every person a valid Chinese mobile number, and no two people the same phone, e-mail or member number', async () => {
+    // Every demo record belongs to one person; the record ids carry no person, so group by the values themselves:
+    // a value shared by records of two different people would make a component larger than one person's records.
+    const { rows } = await sql<{ phone: string | null; email: string | null; member_no: string | null; source: string }>`
+      select phone, email, member_no, source from customer`.execute(db());
+    const phones = new Set(rows.flatMap((r) => (r.phone ? [r.phone] : [])));
     for (const phone of phones) {
       expect(phone).toMatch(/^\+861[3-9]\d{9}$/);
       const parsed = parsePhoneNumberFromString(phone);
       expect(parsed?.isValid(), phone).toBe(true);
       expect(parsed?.getType(), phone).toBe('MOBILE');
     }
-    const emails = rows.flatMap((r) => (r.email ? [r.email] : []));
-    expect(new Set(emails).size).toBe(emails.length);
+    // Most people left a phone number with some channel (the store and the member programme always ask).
+    expect(phones.size / CUSTOMERS).toBeGreaterThan(0.85);
+    expect(phones.size).toBeLessThanOrEqual(CUSTOMERS);
+    const emails = new Set(rows.flatMap((r) => (r.email ? [r.email] : [])));
     for (const email of emails) expect(email).toMatch(/^[a-z0-9._]+@[a-z0-9.-]+\.[a-z]+$/);
-    expect(emails.length / CUSTOMERS).toBeGreaterThan(0.55);
-    expect(emails.length / CUSTOMERS).toBeLessThan(0.8);
+    expect(emails.size / CUSTOMERS).toBeGreaterThan(0.45);
+    expect(emails.size / CUSTOMERS).toBeLessThan(0.8);
+    // Member numbers are never shared: each belongs to one member record (a few people have two).
     const members = rows.flatMap((r) => (r.member_no ? [r.member_no] : []));
     expect(new Set(members).size).toBe(members.length);
     for (const m of members) expect(m).toMatch(/^M\d{8}$/);
+    expect(rows.filter((r) => r.member_no).every((r) => r.source === 'demo-member')).toBe(true);
     expect(members.length / CUSTOMERS).toBeGreaterThan(0.62);
     expect(members.length / CUSTOMERS).toBeLessThan(0.78);
   });
 
-  it('mixes Chinese and English names and records identifiers for every contact field', async () => {
-    const { rows } = await sql<{ english: number; chinese: number; missing_ids: number; attrs_ok: number }>`
-      select count(*) filter (where display_name ~ '^[A-Z][a-z]+ [A-Z][a-z]+$') as english,
-             count(*) filter (where display_name ~ '^[\u4e00-\u9fff]{2,4}$') as chinese,
-             count(*) filter (where (select count(*) from customer_identifier i where i.customer_id = c.id and i.source = 'demo'
+  it('registers people on several channels as separate records, with identifiers and names as each channel knows them', async () => {
+    const { rows } = await sql<{
+      source: string;
+      records: number;
+      named: number;
+      english: number;
+      chinese: number;
+      nickname: number;
+      missing_ids: number;
+      attrs_ok: number;
+    }>`
+      select source, count(*)::int as records,
+             count(*) filter (where display_name <> '')::int as named,
+             count(*) filter (where display_name ~ '^[A-Z][a-z]+ [A-Z][a-z]+$')::int as english,
+             count(*) filter (where display_name ~ '^[\u4e00-\u9fff]{2,4}$' and display_name <> '微信用户')::int as chinese,
+             count(*) filter (where display_name = '微信用户')::int as nickname,
+             count(*) filter (where (select count(*) from customer_identifier i where i.customer_id = c.id and i.source = c.source
                                       and (i.type, i.value) in (('phone', c.phone), ('email', c.email), ('member_no', c.member_no)))
-                                   <> num_nonnulls(c.phone, c.email, c.member_no)) as missing_ids,
+                                   <> num_nonnulls(c.phone, c.email, c.member_no))::int as missing_ids,
              count(*) filter (where attributes ? 'city' and attributes ->> 'gender' in ('male', 'female')
-                                and attributes ->> 'preferredChannel' in ('wecom', 'sms', 'email', 'app') and attributes ? 'acquisitionChannel'
-                                and (not attributes ? 'birthday' or (attributes ->> 'birthday')::date < ${NOW}::date - 365 * 18)) as attrs_ok
-      from customer c`.execute(db());
-    const r = rows[0];
-    expect((r?.english ?? 0) / CUSTOMERS).toBeGreaterThan(0.1);
-    expect((r?.english ?? 0) / CUSTOMERS).toBeLessThan(0.2);
-    expect((r?.english ?? 0) + (r?.chinese ?? 0)).toBe(CUSTOMERS);
-    expect(r?.missing_ids).toBe(0);
-    expect(r?.attrs_ok).toBe(CUSTOMERS);
+                                and (source = 'demo-pos' or (attributes ->> 'preferredChannel' in ('wecom', 'sms', 'email', 'app') and attributes ? 'acquisitionChannel'
+                                and (not attributes ? 'birthday' or (attributes ->> 'birthday')::date < ${NOW}::date - 365 * 18))))::int as attrs_ok
+      from customer c group by source`.execute(db());
+    const by = Object.fromEntries(rows.map((r) => [r.source, r]));
+    expect(Object.keys(by).sort()).toEqual(DEMO_CHANNELS.map((ch) => ch.id).sort());
+    const total = rows.reduce((n, r) => n + r.records, 0);
+    expect(total).toBe(summary.records);
+    // ~2.4 records per person: the duplicates a real company holds before unification.
+    expect(total / CUSTOMERS).toBeGreaterThan(2);
+    expect(total / CUSTOMERS).toBeLessThan(2.9);
+    for (const source of ['demo-member', 'demo-pos', 'demo-online-shop']) {
+      const r = by[source];
+      expect(r?.named, source).toBe(r?.records);
+      expect((r?.english ?? 0) / (r?.records ?? 1), source).toBeGreaterThan(0.08);
+      expect((r?.english ?? 0) / (r?.records ?? 1), source).toBeLessThan(0.25);
+      expect((r?.english ?? 0) + (r?.chinese ?? 0), source).toBe(r?.records);
+      expect(r?.attrs_ok, source).toBe(r?.records);
+    }
+    expect(by['demo-mini-program']?.nickname).toBe(by['demo-mini-program']?.records);
+    expect(by['demo-web']?.named).toBe(0);
+    for (const r of rows) expect(r.missing_ids, r.source).toBe(0);
+
+    const ids = await sql<{ source: string; type: string; n: number }>`
+      select source, type, count(*)::int as n from customer_identifier group by 1, 2`.execute(db());
+    const types = (source: string) =>
+      ids.rows
+        .filter((r) => r.source === source)
+        .map((r) => r.type)
+        .sort();
+    expect(types('demo-mini-program')).toEqual(['anonymous_id', 'phone', 'wechat_openid']);
+    expect(types('demo-web')).toEqual(['anonymous_id']);
+    expect(types('demo-pos')).toEqual(['phone']);
+    // Anonymous visitors browsed: their events carry only the tracker's id.
+    const events = await sql<{ n: number; anonymous: number; on_visitors: number }>`
+      select count(*)::int as n, count(*) filter (where e.anonymous_id is not null and e.user_id is null)::int as anonymous,
+             count(*) filter (where c.source = 'demo-web')::int as on_visitors
+      from customer_event e join customer c on c.id = e.customer_id`.execute(db());
+    expect(events.rows[0]?.n).toBe(summary.events);
+    expect(events.rows[0]).toMatchObject({ anonymous: summary.events, on_visitors: summary.events });
   });
 
   it('leaves customer_stats equal to a direct aggregate of the orders', async () => {
@@ -174,6 +238,60 @@ describe('generateDemoData', () => {
       where s.customer_id is null or s.order_count <> coalesce(a.order_count, 0) or s.total_spent_fen <> coalesce(a.spent, 0)
          or s.refunded_fen <> coalesce(a.refunded, 0) or s.last_order_at is distinct from a.last_at`.execute(db());
     expect(rows[0]?.n).toBe(0);
+  });
+
+  it('shows a realistic duplicate rate that re-resolution brings to zero, lifting the link rate to the target', { timeout: 120_000 }, async () => {
+    const rules = await loadIdentityRules(db());
+    const before = await identityMetrics(db(), systemClock, rules);
+    // The seed documents: > 40% duplicate customer records before unification, link rate 72% → ≥ 95%.
+    expect(before.duplicateRate.rate).toBeGreaterThan(0.4);
+    expect(before.duplicateRate.rate).toBeLessThan(0.6);
+    expect(before.duplicateRate.conflicted).toBeGreaterThan(0); // people with two member numbers stay apart
+    expect(before.linkRate.rate).toBeGreaterThan(0.65);
+    expect(before.linkRate.rate).toBeLessThan(0.9);
+    expect(before.linkRate.events.linked).toBe(0);
+
+    const report = await resolveDemoIdentities({ db: db(), clock: systemClock, logger: createLogger('silent') });
+    expect(report?.duplicates).toBe(before.duplicateRate.duplicates);
+    // Once done, a restart leaves the graph alone (merges undone in the console stay undone).
+    expect(await resolveDemoIdentities({ db: db(), clock: systemClock, logger: createLogger('silent') })).toBeUndefined();
+
+    const after = await identityMetrics(db(), systemClock, rules);
+    expect(after.duplicateRate.duplicates).toBe(0);
+    expect(after.mergedRecords).toBe(before.duplicateRate.duplicates);
+    expect(after.linkRate.rate).toBeGreaterThanOrEqual(0.95);
+    expect(after.linkRate.rate).toBeLessThan(1); // some visitors never signed in
+    expect(after.linkRate.total).toBe(before.linkRate.total);
+    const dry = await reresolveAll(db(), systemClock, rules, { apply: false });
+    expect(dry.duplicates).toBe(0);
+
+    const { rows } = await sql<{ roots: number; shared_phone: number; shared_email: number; bad_name: number; spent: number; stats_spent: number }>`
+      select (select count(*) from customer where merged_into is null)::int as roots,
+             -- no phone or e-mail is held by two unified customers, except inside the groups left apart
+             (select count(*) from (select i.value from customer_identifier i join customer c on c.id = i.customer_id
+                                    where i.type = 'phone' group by i.value having count(distinct c.root_id) > 1) s)::int as shared_phone,
+             (select count(*) from (select i.value from customer_identifier i join customer c on c.id = i.customer_id
+                                    where i.type = 'email' group by i.value having count(distinct c.root_id) > 1) s)::int as shared_email,
+             -- the golden name comes from the most trusted channel that knows it, never the WeChat default nickname
+             (select count(*) from customer r where r.merged_into is null and r.display_name in ('', '微信用户')
+                and exists (select 1 from customer m where m.root_id = r.id and m.display_name not in ('', '微信用户')))::int as bad_name,
+             (select sum(total_fen - refunded_fen) filter (where status <> 'cancelled') from customer_order)::bigint as spent,
+             (select sum(s.total_spent_fen) from customer_stats s join customer c on c.id = s.customer_id where c.merged_into is null)::bigint as stats_spent`.execute(
+      db(),
+    );
+    const r = rows[0];
+    expect(r?.roots).toBe(after.customers);
+    expect((r?.roots ?? 0) / CUSTOMERS).toBeGreaterThan(1); // openid-only mini-program users and anonymous visitors stay apart
+    expect((r?.roots ?? 0) / CUSTOMERS).toBeLessThan(1.35);
+    expect(r?.shared_phone).toBeLessThanOrEqual(before.duplicateRate.conflicted);
+    expect(r?.shared_email).toBeLessThanOrEqual(before.duplicateRate.conflicted);
+    expect(r?.bad_name).toBe(0);
+    expect(r?.stats_spent).toBe(r?.spent);
+
+    // Clearing removes the merge history with the records.
+    await clearDemoData(db());
+    const left = await sql<{ n: number }>`select (select count(*) from identity_merge) + (select count(*) from customer) as n`.execute(db());
+    expect(left.rows[0]?.n).toBe(0);
   });
 
   it('rejects a customer count out of range', async () => {

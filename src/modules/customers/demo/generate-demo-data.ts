@@ -2,19 +2,32 @@ import { createHash } from 'node:crypto';
 import { type RawBuilder, sql } from 'kysely';
 import type { Db, Trx } from '../../../platform/db.ts';
 import { refreshCustomerStats } from '../refresh-customer-stats.ts';
+import { CHANNEL_IDS, channelRecordIds, DEMO_SOURCES, ensureDemoSources, insertChannelRecords, orderRecordId, withChannels } from './demo-channels.ts';
 import * as lists from './demo-names.ts';
+import { digest, u16, u32 } from './demo-random.ts';
 
 export type DemoPhase = 'customers' | 'orders' | 'stats';
 export type DemoOptions = {
   customers: number;
   seed: string;
   now: Date;
-  /** Called after each batch; `done` and `total` count customers in every phase. */
+  /** Called after each batch; `done` and `total` count customers (people) in every phase. */
   onProgress?: (p: { phase: DemoPhase; done: number; total: number }) => void;
 };
-export type DemoSummary = { customers: number; orders: number; orderLines: number; refunds: number; seconds: number };
+export type DemoSummary = {
+  /** People; each is known to one or more channels. */
+  customers: number;
+  /** Customer records the channels wrote before identity resolution (~2.5 per person, anonymous visitors included). */
+  records: number;
+  orders: number;
+  orderLines: number;
+  refunds: number;
+  /** Browsing events of anonymous visitors. */
+  events: number;
+  seconds: number;
+};
 
-export const DEMO_SOURCE = 'demo';
+export { DEMO_SOURCES } from './demo-channels.ts';
 export const MAX_DEMO_CUSTOMERS = 10_000_000;
 
 const DAY = 86_400;
@@ -32,17 +45,6 @@ const CONCURRENCY = 2;
 /** Customer segments; they drive order frequency and basket size. */
 const SEGMENTS = { prospect: 0, casual: 1, loyal: 2, whale: 3, lapsed: 4 } as const;
 const SEG = Object.fromEntries(Object.entries(SEGMENTS).map(([k, v]) => [k, sql.lit(v)])) as Record<keyof typeof SEGMENTS, RawBuilder<number>>;
-
-// ---- deterministic randomness -----------------------------------------------------------------------
-// Every random choice reads bytes of a sha256 digest of (seed, row key): same seed, same rows, whatever the plan.
-// These helpers only splice column names and integer offsets written in this file into the SQL text.
-const u16 = (col: string, byte: number | string): RawBuilder<number> =>
-  sql.raw(`((get_byte(${col}, ${byte}) * 256 + get_byte(${col}, (${byte}) + 1))::float8 / 65536)`);
-const u32 = (col: string, byte: number): RawBuilder<number> =>
-  sql.raw(
-    `((get_byte(${col}, ${byte})::bigint * 16777216 + get_byte(${col}, ${byte + 1}) * 65536 + get_byte(${col}, ${byte + 2}) * 256 + get_byte(${col}, ${byte + 3}))::float8 / 4294967296)`,
-  );
-const digest = (seed: string, ...key: unknown[]) => sql`sha256(convert_to(${sql.join([seed, ...key], sql` || ':' || `)}, 'UTF8'))`;
 
 /** Lower bounds of each weight's share of [0, 1): `width_bucket(u, bounds)` picks an index by weight. */
 const bounds = (weights: readonly number[]): number[] => {
@@ -217,69 +219,58 @@ const customerCore = (p: Plan, lo: number, hi: number) => sql`
     offset 0
   ) windowed`;
 
-const customerId = (p: Plan) => sql<string>`gx_id('cus', to_timestamp(created_s), ${p.seed} || ':c:' || i)`;
-
-const insertCustomers = async (trx: Trx, p: Plan, lo: number, hi: number): Promise<void> => {
+const insertCustomers = async (trx: Trx, p: Plan, lo: number, hi: number): Promise<{ records: number; events: number }> => {
   const given = (byte: number) => sql`case when female then ${pickUniform(p.givenWomen, u16('h', byte))} else ${pickUniform(p.givenMen, u16('h', byte))} end`;
   const givenPinyin = (byte: number) =>
     sql`case when female then ${pickUniform(p.givenWomenPinyin, u16('h', byte))} else ${pickUniform(p.givenMenPinyin, u16('h', byte))} end`;
-  await sql`
-    with c as (
-      select id, created_at, display_name, phone, member_no, attributes,
-             case when has_email then lower(case
-               when domain = 'qq.com' and qq then (10000 + ${permute(sql`i`, p.qqPerm)})::text
-               -- letters, then a number unique to the row: no two customers share an address
-               else name_part || ${permute(sql`i`, p.emailPerm)}::text end || '@' || domain) end as email
+  // One row per person with everything any of their records may show; insertChannelRecords splits it by channel.
+  const persons = sql`
+    select emailed.*,
+           case when has_email then lower(case
+             when domain = 'qq.com' and qq then (10000 + ${permute(sql`i`, p.qqPerm)})::text
+             -- letters, then a number unique to the person: no two people share an address
+             else name_part || ${permute(sql`i`, p.emailPerm)}::text end || '@' || domain) end as email,
+           -- people who gave no e-mail address cannot prefer it
+           case when not has_email and raw_attributes ->> 'preferredChannel' = 'email' then raw_attributes || '{"preferredChannel":"sms"}'
+                else raw_attributes end as attributes
+    from (
+      select fields.*,
+             case when english then first_name || ' ' || last_name else surname || given1 || given2 end as display_name,
+             case when english then case when style < 0.5 then first_name || '.' || last_name when style < 0.8 then first_name || last_name
+                                         else first_name || '_' || left(last_name, 1) end
+                  else case when style < 0.4 then surname_py || given1_py || given2_py when style < 0.6 then given1_py || given2_py || '.' || surname_py
+                            when style < 0.8 then surname_py || '_' || given1_py || given2_py
+                            else left(surname_py, 1) || left(given1_py, 1) || left(given2_py, 1) end end as name_part
       from (
-        select i, created_at, phone, member_no, domain, has_email, qq, attributes,
-               case when english then first_name || ' ' || last_name else surname || given1 || given2 end as display_name,
-               case when english then case when style < 0.5 then first_name || '.' || last_name when style < 0.8 then first_name || last_name
-                                           else first_name || '_' || left(last_name, 1) end
-                    else case when style < 0.4 then surname_py || given1_py || given2_py when style < 0.6 then given1_py || given2_py || '.' || surname_py
-                              when style < 0.8 then surname_py || '_' || given1_py || given2_py
-                              else left(surname_py, 1) || left(given1_py, 1) || left(given2_py, 1) end end as name_part,
-               ${customerId(p)} as id
+        select named.*,
+               (${p.surnames}::text[])[sn] as surname, (${p.surnamesPinyin}::text[])[sn] as surname_py,
+               ${given(10)} as given1, ${givenPinyin(10)} as given1_py,
+               case when two then ${given(12)} else '' end as given2, case when two then ${givenPinyin(12)} else '' end as given2_py,
+               case when female then ${pickUniform(p.englishWomen, u16('g', 18))} else ${pickUniform(p.englishMen, u16('g', 18))} end as first_name,
+               case when ${u16('g', 20)} < 0.6 then initcap((${p.surnamesPinyin}::text[])[sn])
+                    else ${pickUniform(p.westernSurnames, u16('g', 22))} end as last_name,
+               ${u16('g', 0)} as style,
+               ${pick(p.domain, p.domainBounds, u16('h', 30))} as domain,
+               ${u16('g', 2)} < 0.7 as qq,
+               '+86' || ${pick(p.prefix, p.prefixBounds, u16('g', 16))} || lpad(${permute(sql`i`, p.phonePerm)}::text, 8, '0') as phone,
+               case when has_m then 'M' || lpad(${permute(sql`i`, p.memberPerm)}::text, 8, '0') end as member_no,
+               -- a second member number of the same person, far from the first ones (the permutation is a bijection)
+               case when has_m2 then 'M' || lpad(${permute(sql`(i + 50000000)`, p.memberPerm)}::text, 8, '0') end as member_no2,
+               jsonb_build_object(
+                 'city', ${pick(p.city, p.cityBounds, u16('h', 16))},
+                 'gender', case when female then 'female' else 'male' end,
+                 'preferredChannel', ${pick(p.preferred, p.preferredBounds, u16('h', 24))},
+                 'acquisitionChannel', ${pick(p.acquisition, p.acquisitionBounds, u16('h', 26))}
+               ) || case when ${u16('h', 18)} < 0.6 then jsonb_build_object('birthday', to_char(
+                      ${p.todayIso}::date - (floor((18 + 47 * power(${u16('h', 20)}, 1.5)) * 365.25) + floor(${u16('h', 22)} * 365))::int,
+                      'YYYY-MM-DD')) else '{}'::jsonb end as raw_attributes
         from (
-          select i, created_s, female, english, to_timestamp(created_s) as created_at,
-                 (${p.surnames}::text[])[sn] as surname, (${p.surnamesPinyin}::text[])[sn] as surname_py,
-                 ${given(10)} as given1, ${givenPinyin(10)} as given1_py,
-                 case when two then ${given(12)} else '' end as given2, case when two then ${givenPinyin(12)} else '' end as given2_py,
-                 case when female then ${pickUniform(p.englishWomen, u16('g', 18))} else ${pickUniform(p.englishMen, u16('g', 18))} end as first_name,
-                 case when ${u16('g', 20)} < 0.6 then initcap((${p.surnamesPinyin}::text[])[sn])
-                      else ${pickUniform(p.westernSurnames, u16('g', 22))} end as last_name,
-                 ${u16('g', 0)} as style,
-                 ${u16('h', 28)} < case when english then 0.9 else 0.65 end as has_email,
-                 ${pick(p.domain, p.domainBounds, u16('h', 30))} as domain,
-                 ${u16('g', 2)} < 0.7 as qq,
-                 '+86' || ${pick(p.prefix, p.prefixBounds, u16('g', 16))} || lpad(${permute(sql`i`, p.phonePerm)}::text, 8, '0') as phone,
-                 case when ${u16('g', 4)} < 0.7 then 'M' || lpad(${permute(sql`i`, p.memberPerm)}::text, 8, '0') end as member_no,
-                 jsonb_build_object(
-                   'city', ${pick(p.city, p.cityBounds, u16('h', 16))},
-                   'gender', case when female then 'female' else 'male' end,
-                   'preferredChannel', ${pick(p.preferred, p.preferredBounds, u16('h', 24))},
-                   'acquisitionChannel', ${pick(p.acquisition, p.acquisitionBounds, u16('h', 26))}
-                 ) || case when ${u16('h', 18)} < 0.6 then jsonb_build_object('birthday', to_char(
-                        ${p.todayIso}::date - (floor((18 + 47 * power(${u16('h', 20)}, 1.5)) * 365.25) + floor(${u16('h', 22)} * 365))::int,
-                        'YYYY-MM-DD')) else '{}'::jsonb end as attributes
-          from (
-            select core.*, width_bucket(${u16('h', 8)}, ${p.surnameBounds}::float8[]) as sn, ${u16('h', 14)} < 0.75 as two
-            from (${customerCore(p, lo, hi)}) core
-          ) named
-        ) fields
-      ) emailed
-    ),
-    inserted as (
-      insert into customer (id, display_name, phone, email, member_no, attributes, source, created_at, updated_at)
-      select id, display_name, phone, email, member_no,
-             -- customers who gave no e-mail address cannot prefer it
-             case when email is null and attributes ->> 'preferredChannel' = 'email' then attributes || '{"preferredChannel":"sms"}' else attributes end,
-             ${DEMO_SOURCE}, created_at, created_at
-      from c
-    )
-    insert into customer_identifier (customer_id, type, value, source, created_at)
-    select c.id, v.type, v.value, ${DEMO_SOURCE}, c.created_at
-    from c cross join lateral (values ('phone', c.phone), ('email', c.email), ('member_no', c.member_no)) as v (type, value)
-    where v.value is not null`.execute(trx);
+          select ch.*, width_bucket(${u16('h', 8)}, ${p.surnameBounds}::float8[]) as sn, ${u16('h', 14)} < 0.75 as two
+          from (${withChannels(p, customerCore(p, lo, hi))}) ch
+        ) named
+      ) fields
+    ) emailed`;
+  return insertChannelRecords(trx, p, persons);
 };
 
 /** Line `k` (1-based; a number or the SQL column k) of an order, all drawn from the order's digest `oh`. */
@@ -302,14 +293,14 @@ const insertOrders = async (trx: Trx, p: Plan, lo: number, hi: number): Promise<
   const l = line(p, 'k');
   const result = await sql<{ orders: number; lines: number; refunds: number }>`
     with c as (
-      select i, ${customerId(p)} as customer_id, n_orders, ws, we, skew, prim,
+      select i, n_orders, ws, we, skew, prim, ${channelRecordIds(p)},
              (${p.dayBounds}::float8[])[floor((ws - ${p.baseS}) / ${DAY})::int + 1] as cs,
              (${p.dayBounds}::float8[])[floor((we - ${p.baseS}) / ${DAY})::int + 2] as ce
-      from (${customerCore(p, lo, hi)}) core
+      from (${withChannels(p, customerCore(p, lo, hi))}) core
       where n_orders > 0
     ),
     o as materialized (
-      select customer_id, i, j, oh, skew, n_lines, placed_s, status, src,
+      select ${orderRecordId(p.sources)} as customer_id, i, j, oh, skew, n_lines, placed_s, status, src,
              gx_id('ord', to_timestamp(placed_s), ${p.seed} || ':o:' || i || ':' || j) as id,
              total,
              case status when 'refunded' then total
@@ -319,14 +310,14 @@ const insertOrders = async (trx: Trx, p: Plan, lo: number, hi: number): Promise<
                                                       when 'partially_refunded' then (1 + floor(${u16('oh', 10)} * 14)::int) * ${DAY}
                                                       when 'cancelled' then 1800 when 'fulfilled' then 3 * ${DAY} else 0 end) as updated_s
       from (
-        select customer_id, i, j, oh, skew, n_lines, placed_s,
+        select ${CHANNEL_IDS}, i, j, oh, skew, n_lines, placed_s,
                case when ${u16('oh', 12)} < 0.7 then prim else width_bucket(${u16('oh', 14)}, ${p.sourceBounds}::float8[]) end as src,
                case when ${u16('oh', 8)} < 0.06 then 'refunded' when ${u16('oh', 8)} < 0.09 then 'partially_refunded'
                     when ${u16('oh', 8)} < 0.10 then 'cancelled'
                     when placed_s < ${p.nowS - 5 * DAY} then 'fulfilled' else 'paid' end as status,
                ${lineAmount(1)} + ${lineAmount(2)} + ${lineAmount(3)} + ${lineAmount(4)} as total
         from (
-          select customer_id, i, j, oh, skew, ws, we,
+          select ${CHANNEL_IDS}, i, j, oh, skew, ws, we,
                  case when ${u16('oh', 16)} < 0.62 then 1 when ${u16('oh', 16)} < 0.88 then 2 when ${u16('oh', 16)} < 0.96 then 3 else 4 end as n_lines,
                  -- a day drawn by the seasonal weights within the customer's window, an hour by the daily rhythm;
                  -- a time that falls outside the window (first and last day) is drawn uniformly inside it
@@ -408,10 +399,13 @@ const runBatches = async (total: number, size: number, work: (lo: number, hi: nu
 };
 
 /**
- * Generates `customers` demo customers with identifiers, ~10 orders each on average (heavily skewed) with
- * lines, and their order summaries. Deterministic: the same seed, `now` and count give byte-identical rows.
- * Set-based SQL in batches of 10,000 customers, each in its own transaction; after a failure the batches
- * already committed stay, and clearDemoData() removes them.
+ * Generates `customers` demo customers (people), each registered by one or more channels as separate
+ * records that share identifiers (see demo-channels.ts), ~10 orders each on average (heavily skewed) with
+ * lines on the record of the channel that took them, anonymous visitors' browsing events, and the order
+ * summaries. Identity is not resolved here: the records stay apart until re-resolution merges them.
+ * Deterministic: the same seed, `now` and count give byte-identical rows. Set-based SQL in batches of
+ * 10,000 people, each in its own transaction; after a failure the batches already committed stay, and
+ * clearDemoData() removes them.
  */
 export const generateDemoData = async (db: Db, options: DemoOptions): Promise<DemoSummary> => {
   const total = options.customers;
@@ -422,7 +416,18 @@ export const generateDemoData = async (db: Db, options: DemoOptions): Promise<De
   const plan = makePlan(options);
   const report = (phase: DemoPhase) => (done: number) => options.onProgress?.({ phase, done, total });
 
-  await runBatches(total, CUSTOMERS_PER_BATCH, (lo, hi) => inBatchTransaction(db, (trx) => insertCustomers(trx, plan, lo, hi)), report('customers'));
+  await db.transaction().execute((trx) => ensureDemoSources(trx, options.now));
+  const written = { records: 0, events: 0 };
+  await runBatches(
+    total,
+    CUSTOMERS_PER_BATCH,
+    async (lo, hi) => {
+      const n = await inBatchTransaction(db, (trx) => insertCustomers(trx, plan, lo, hi));
+      written.records += n.records;
+      written.events += n.events;
+    },
+    report('customers'),
+  );
 
   const counts = { orders: 0, lines: 0, refunds: 0 };
   let analysed = false;
@@ -446,13 +451,15 @@ export const generateDemoData = async (db: Db, options: DemoOptions): Promise<De
 
   await refreshDemoStats(db, total, report('stats'));
   // The console is opened right after a demo load: give the planner statistics before autovacuum would.
-  await sql`analyze customer, customer_identifier, customer_order, customer_order_line, customer_stats`.execute(db);
+  await sql`analyze customer, customer_identifier, customer_event, customer_order, customer_order_line, customer_stats`.execute(db);
 
   return {
     customers: total,
+    records: written.records,
     orders: counts.orders,
     orderLines: counts.lines,
     refunds: counts.refunds,
+    events: written.events,
     seconds: Math.round(performance.now() - started) / 1000,
   };
 };
@@ -460,7 +467,7 @@ export const generateDemoData = async (db: Db, options: DemoOptions): Promise<De
 /** Recomputes the order summaries of the demo customers in id ranges of one batch each. */
 const refreshDemoStats = async (db: Db, total: number, onDone: (done: number) => void) => {
   const { rows } = await sql<{ id: string }>`
-    select id from (select id, row_number() over (order by id) - 1 as n from customer where source = ${DEMO_SOURCE}) s
+    select id from (select id, row_number() over (order by id) - 1 as n from customer where source = any(${DEMO_SOURCES}::text[])) s
     where n % ${CUSTOMERS_PER_BATCH} = 0 order by id`.execute(db);
   const starts = rows.map((r) => r.id);
   // Ids are 'cus_' + hex digits, so 'cus_g' sorts after every customer id (in C and in linguistic collations).
@@ -472,27 +479,30 @@ const refreshDemoStats = async (db: Db, total: number, onDone: (done: number) =>
       const range = ranges[k];
       if (range) await inBatchTransaction(db, (trx) => refreshCustomerStats(trx, range));
     },
-    (done) => onDone(Math.min(total, done * CUSTOMERS_PER_BATCH)),
+    (done) => onDone(Math.round((total * done) / ranges.length)),
   );
 };
 
 /** True when demo customers exist. */
 export const hasDemoData = async (db: Db): Promise<boolean> => {
-  const { rows } = await sql<{ found: boolean }>`select exists (select 1 from customer where source = ${DEMO_SOURCE}) as found`.execute(db);
+  const { rows } = await sql<{ found: boolean }>`select exists (select 1 from customer where source = any(${DEMO_SOURCES}::text[])) as found`.execute(db);
   return rows[0]?.found === true;
 };
 
 /**
- * Deletes the demo customers with everything that hangs off them. Children go first, set-based: left to the
- * cascades, every order would fire one delete of its lines.
+ * Deletes the demo customers with everything that hangs off them, their merges included. Children go first,
+ * set-based: left to the cascades, every order would fire one delete of its lines.
  */
 export const clearDemoData = async (db: Db): Promise<void> => {
   await db.transaction().execute(async (trx) => {
-    const demo = sql`(select id from customer where source = ${DEMO_SOURCE})`;
+    const demo = sql`(select id from customer where source = any(${DEMO_SOURCES}::text[]))`;
+    // Events and merge history reference customers without a cascade (history is never deleted by accident).
+    await sql`delete from customer_event where customer_id in ${demo}`.execute(trx);
+    await sql`delete from identity_merge where winner_id in ${demo} or loser_id in ${demo}`.execute(trx);
     await sql`delete from customer_order_line where customer_id in ${demo}`.execute(trx);
     await sql`delete from customer_order where customer_id in ${demo}`.execute(trx);
     await sql`delete from customer_identifier where customer_id in ${demo}`.execute(trx);
     await sql`delete from customer_stats where customer_id in ${demo}`.execute(trx);
-    await sql`delete from customer where source = ${DEMO_SOURCE}`.execute(trx);
+    await sql`delete from customer where source = any(${DEMO_SOURCES}::text[])`.execute(trx);
   });
 };

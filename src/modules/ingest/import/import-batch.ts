@@ -5,7 +5,7 @@ import type { ImportKind } from '../ingest.tables.ts';
 import type { FieldColumns } from './field-mapping.ts';
 import type { RowError } from './import.repository.ts';
 import type { ImportField } from './import-kinds.ts';
-import { type Parsed, parseTimestamp } from './parse-values.ts';
+import { type DateOrder, type Parsed, parseTimestamp } from './parse-values.ts';
 import type { Row } from './read-rows.ts';
 
 /** What one batch of rows is imported with; the batch runs in `trx`, which commits it as a whole. */
@@ -20,6 +20,8 @@ export type BatchContext = {
   header: readonly string[];
   /** IANA zone for timestamps without an offset. */
   timezone: string;
+  /** Day and month order of dates like 01/02/2024, when the file states it. */
+  dateOrder?: DateOrder;
   /** For amounts without a currency column. */
   currency: string;
   now: Date;
@@ -51,7 +53,7 @@ export const rowError = (ctx: BatchContext, row: Row, field: ImportField, reason
 export const timestampCell = (ctx: BatchContext, row: Row, field: ImportField): Parsed<Date> => {
   const text = cell(ctx, row, field);
   if (text === '') return { ok: false, reason: 'missing' };
-  return parseTimestamp(text, ctx.timezone);
+  return parseTimestamp(text, ctx.timezone, ctx.dateOrder);
 };
 
 const REF_TYPES: [ImportField, IdentifierType][] = [

@@ -114,4 +114,58 @@ describe('importing orders', () => {
     ]);
     expect(orders[0]?.customer_id).toBe(orders[1]?.customer_id);
   });
+
+  it('groups the lines of an order wherever they are in the file', async () => {
+    // 1,500 other orders between the lines of S1 (more than a batch of 1,000).
+    const others = Array.from({ length: 1_500 }, (_, i) => `F${i},13500135000,2026-03-01 10:00,X-${i},其他,1,1,,`);
+    const content = [
+      '订单号,手机号,下单时间,商品编码,商品名称,数量,单价,金额,状态',
+      'S1,13300133000,2026-03-01 09:00,TEA-01,龙井,1,100,,',
+      ...others,
+      'S1,13300133000,2026-03-01 09:00,TEA-02,碧螺春,2,50,,',
+      'S2,13300133000,2026-03-02 09:00,TEA-01,龙井,1,100,,',
+      ...others.slice(0, 10).map((l) => l.replace(/^F/, 'G')),
+      'S2,13200132000,2026-03-02 09:00,TEA-03,白茶,1,10,,',
+    ].join('\n');
+    const summary = await run(content, { source: 'scattered', batchSize: 1_000 });
+    expect(summary).toMatchObject({ status: 'done', rowsTotal: 1_514, rowsStored: 1_512, rowsRejected: 2, rowsDuplicate: 0 });
+    const s1 = await db()
+      .db.selectFrom('customer_order')
+      .select(['id', 'customer_id', 'total_fen'])
+      .where('source', '=', 'scattered')
+      .where('external_id', '=', 'S1')
+      .executeTakeFirstOrThrow();
+    expect(s1.total_fen).toBe(20_000);
+    const lines = await db().db.selectFrom('customer_order_line').select(['line_no', 'sku']).where('order_id', '=', s1.id).orderBy('line_no').execute();
+    expect(lines).toEqual([
+      { line_no: 1, sku: 'TEA-01' },
+      { line_no: 2, sku: 'TEA-02' },
+    ]);
+    // S2's lines, far apart, name two customers: both are reported, nothing of it stored.
+    const { errors } = await getImportErrors(db().db, summary.id);
+    expect(errors.map((e) => [e.row, e.reason])).toEqual([
+      [1_504, 'order S2 has a rejected row (line 1515); the order is not stored'],
+      [1_515, 'order S2 names a different customer than on line 1504'],
+    ]);
+    const again = await run(content, { source: 'scattered', batchSize: 1_000 });
+    expect(again).toMatchObject({ rowsStored: 0, rowsDuplicate: 1_512, rowsRejected: 2 });
+  });
+
+  it('reads day-first dates when the mapping states the order, and remembers it for the source', async () => {
+    const content = ['order_no,phone,order_date,amount', 'D1,13100131000,01/02/2026 10:00,10', 'D2,13100131000,31/01/2026 10:00,10'].join('\n');
+    const summary = await run(content, { source: 'eu-shop', fileName: 'eu.csv', dateOrder: 'dmy', timezone: 'UTC' });
+    expect(summary).toMatchObject({ rowsStored: 2, rowsRejected: 0 });
+    const placed = async () =>
+      (await db().db.selectFrom('customer_order').select(['external_id', 'placed_at']).where('source', '=', 'eu-shop').orderBy('external_id').execute()).map(
+        (o) => [o.external_id, o.placed_at.toISOString()],
+      );
+    expect(await placed()).toEqual([
+      ['D1', '2026-02-01T10:00:00.000Z'],
+      ['D2', '2026-01-31T10:00:00.000Z'],
+    ]);
+    // The next file of the source is read the same way without saying it again.
+    const next = await run('order_no,phone,order_date,amount\nD3,13100131000,03/02/2026 10:00,10', { source: 'eu-shop', fileName: 'eu2.csv', timezone: 'UTC' });
+    expect(next).toMatchObject({ rowsStored: 1 });
+    expect((await placed()).at(-1)).toEqual(['D3', '2026-02-03T10:00:00.000Z']);
+  });
 });

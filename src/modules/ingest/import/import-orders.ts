@@ -1,31 +1,11 @@
 import { newId } from '../../../platform/ids.ts';
-import {
-  insertOrders,
-  insertRefunds,
-  lockRefundableOrders,
-  type NewOrder,
-  type NewRefund,
-  type OrderStatus,
-  type RefundableOrder,
-  refreshCustomerStats,
-} from '../../customers/index.ts';
-import { resolveIdentities } from '../../identity/index.ts';
-import { claimRecords, existingRecords, type RowError } from './import.repository.ts';
-import {
-  type BatchContext,
-  type BatchOutcome,
-  type CustomerRef,
-  cell,
-  customerRef,
-  type KindImporter,
-  resolveInputs,
-  rowError,
-  timestampCell,
-} from './import-batch.ts';
+import { insertRefunds, lockRefundableOrders, type NewRefund, type OrderStatus, type RefundableOrder } from '../../customers/index.ts';
+import { claimRecords, type RowError } from './import.repository.ts';
+import { type BatchContext, type CustomerRef, cell, customerRef, rowError, timestampCell } from './import-batch.ts';
 import { microToFen, parseQuantity, parseYuanToFen, parseYuanToMicro } from './parse-values.ts';
 import type { Row } from './read-rows.ts';
 
-type Line = {
+export type Line = {
   row: Row;
   ref: CustomerRef;
   placedAt: Date;
@@ -39,7 +19,7 @@ type Line = {
   status: OrderStatus | undefined;
 };
 
-type Group = { key: string; lines: Line[]; rows: Row[]; failed: boolean };
+export type Group = { key: string; lines: Line[]; rows: Row[]; failed: boolean };
 
 const STATUS: Record<string, OrderStatus> = {
   paid: 'paid',
@@ -67,7 +47,7 @@ const STATUS: Record<string, OrderStatus> = {
 
 const CURRENCY = /^[A-Z]{3}$/;
 
-const parseLine = (ctx: BatchContext, row: Row): { ok: true; line: Line } | { ok: false; error: RowError } => {
+export const parseLine = (ctx: BatchContext, row: Row): { ok: true; line: Line } | { ok: false; error: RowError } => {
   const fail = (field: Parameters<typeof rowError>[2], reason: string) => ({ ok: false as const, error: rowError(ctx, row, field, reason) });
   const ref = customerRef(ctx, row, 'customer_external_id');
   if (!ref.ok) return ref;
@@ -129,127 +109,9 @@ const parseLine = (ctx: BatchContext, row: Row): { ok: true; line: Line } | { ok
 
 const rowsOf = (groups: Group[]) => groups.reduce((n, g) => n + g.rows.length, 0);
 
-/**
- * Orders, one row per order or one row per order line (rows with the same order number are one order,
- * as in UCI Online Retail). A group whose quantities (or amounts) are negative is a return: it is
- * recorded as refunds of the customer's earlier orders — those holding the returned SKUs first, newest
- * first — and rejected when those orders cannot cover it. An order with a rejected row is rejected as a
- * whole, so re-importing the corrected file completes it.
- */
-export const importOrders: KindImporter = async (ctx, rows): Promise<BatchOutcome> => {
-  const errors: RowError[] = [];
-  const groups = new Map<string, Group>();
-  for (const row of rows) {
-    const key = cell(ctx, row, 'external_id');
-    if (key === '') {
-      errors.push(rowError(ctx, row, 'external_id', 'missing'));
-      continue;
-    }
-    let group = groups.get(key);
-    if (!group) {
-      group = { key, lines: [], rows: [], failed: false };
-      groups.set(key, group);
-    }
-    group.rows.push(row);
-    const parsed = parseLine(ctx, row);
-    if (!parsed.ok) {
-      errors.push(parsed.error);
-      group.failed = true;
-      continue;
-    }
-    const first = group.lines[0];
-    if (first && first.ref.key !== parsed.line.ref.key) {
-      errors.push(rowError(ctx, row, 'external_id', `order ${key} names a different customer than on line ${first.row.line}`));
-      group.failed = true;
-    } else if (first && first.isReturn !== parsed.line.isReturn) {
-      errors.push(rowError(ctx, row, 'quantity', `order ${key} mixes sold and returned items (see line ${first.row.line})`));
-      group.failed = true;
-    } else {
-      group.lines.push(parsed.line);
-    }
-  }
-  for (const g of groups.values()) {
-    if (!g.failed) continue;
-    const firstBad = errors.find((e) => g.rows.some((r) => r.line === e.row))?.row;
-    for (const l of g.lines) errors.push(rowError(ctx, l.row, 'external_id', `order ${g.key} has a rejected row (line ${firstBad}); the order is not stored`));
-  }
-
-  const good = [...groups.values()].filter((g) => !g.failed && g.lines.length > 0);
-  const sales = good.filter((g) => !g.lines[0]?.isReturn);
-  const returns = good.filter((g) => g.lines[0]?.isReturn);
-  const [oldSales, oldReturns] = await Promise.all([
-    existingRecords(
-      ctx.trx,
-      ctx.source,
-      'order',
-      sales.map((g) => g.key),
-    ),
-    existingRecords(
-      ctx.trx,
-      ctx.source,
-      'refund',
-      returns.map((g) => g.key),
-    ),
-  ]);
-  const newSales = sales.filter((g) => !oldSales.has(g.key));
-  const newReturns = returns.filter((g) => !oldReturns.has(g.key));
-  let duplicate = rowsOf(sales) - rowsOf(newSales) + rowsOf(returns) - rowsOf(newReturns);
-  if (newSales.length + newReturns.length === 0) return { stored: 0, duplicate, errors };
-
-  const all = [...newSales, ...newReturns];
-  const { inputs, indexByKey } = resolveInputs(
-    ctx,
-    all.map((g) => g.lines[0]?.ref as CustomerRef),
-  );
-  const { resolutions } = await resolveIdentities(ctx.trx, ctx.clock, ctx.rules, inputs, `import:${ctx.source}`);
-  const rootOf = (g: Group) => resolutions[indexByKey.get(g.lines[0]?.ref.key ?? '') ?? -1]?.customerId ?? '';
-  const touched = new Set<string>();
-
-  // Sales.
-  const orders: NewOrder[] = newSales.map((g) => {
-    const first = g.lines[0] as Line;
-    const total = g.lines.reduce((n, l) => n + l.amountFen, 0);
-    const status = first.status ?? 'paid';
-    return {
-      customerId: rootOf(g),
-      id: newId('ord', ctx.now),
-      source: ctx.source,
-      externalId: g.key,
-      status,
-      currency: first.currency,
-      totalFen: total,
-      refundedFen: status === 'refunded' ? total : 0,
-      placedAt: first.placedAt,
-      lines: g.lines.map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity, unitPriceFen: l.unitPriceFen, amountFen: l.amountFen })),
-    };
-  });
-  const claimedSales = await claimRecords(
-    ctx.trx,
-    ctx.source,
-    'order',
-    orders.map((o) => ({ externalId: o.externalId, customerId: o.customerId, recordId: o.id })),
-    ctx.now,
-  );
-  const stored = orders.filter((o) => claimedSales.has(o.externalId));
-  await insertOrders(ctx.trx, stored, ctx.now);
-  for (const o of stored) touched.add(o.customerId);
-  let storedRows = rowsOf(newSales.filter((g) => claimedSales.has(g.key)));
-  duplicate += rowsOf(newSales) - storedRows;
-
-  // Returns, against the orders now in the database (this batch's included).
-  if (newReturns.length > 0) {
-    const r = await importReturns(ctx, newReturns, rootOf, errors);
-    storedRows += r.storedRows;
-    duplicate += r.duplicateRows;
-    for (const id of r.roots) touched.add(id);
-  }
-  if (touched.size > 0) await refreshCustomerStats(ctx.trx, { customerIds: [...touched] });
-  return { stored: storedRows, duplicate, errors };
-};
-
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 
-const importReturns = async (
+export const importReturns = async (
   ctx: BatchContext,
   groups: Group[],
   rootOf: (g: Group) => string,

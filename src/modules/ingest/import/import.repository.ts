@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../../../platform/db.ts';
-import type { IngestImportTable, IngestRecordTable } from '../ingest.tables.ts';
+import type { DateOrder, IngestImportTable, IngestRecordTable } from '../ingest.tables.ts';
 import type { ColumnMapping } from './field-mapping.ts';
 
 export type RecordKind = IngestRecordTable['kind'];
@@ -12,17 +12,24 @@ export type RowError = { row: number; field: string; value: string; reason: stri
 export const loadMapping = async (db: Db | Trx, sourceId: string, kind: string): Promise<ColumnMapping | undefined> =>
   (await db.selectFrom('ingest_mapping').select('mapping').where('source_id', '=', sourceId).where('kind', '=', kind).executeTakeFirst())?.mapping;
 
-export const saveMapping = async (trx: Trx, sourceId: string, kind: string, mapping: ColumnMapping, at: Date): Promise<void> => {
+/** The date order saved with the mapping of this source and kind, if any. */
+export const loadDateOrder = async (db: Db | Trx, sourceId: string, kind: string): Promise<DateOrder | undefined> =>
+  (await db.selectFrom('ingest_mapping').select('date_order').where('source_id', '=', sourceId).where('kind', '=', kind).executeTakeFirst())?.date_order ??
+  undefined;
+
+/** Saves the mapping; a date order given replaces the saved one (undefined keeps it). */
+export const saveMapping = async (trx: Trx, sourceId: string, kind: string, mapping: ColumnMapping, at: Date, dateOrder?: DateOrder): Promise<void> => {
+  const order = dateOrder === undefined ? {} : { date_order: dateOrder };
   await trx
     .insertInto('ingest_mapping')
-    .values({ source_id: sourceId, kind, mapping: JSON.stringify(mapping), updated_at: at })
-    .onConflict((oc) => oc.columns(['source_id', 'kind']).doUpdateSet({ mapping: JSON.stringify(mapping), updated_at: at }))
+    .values({ source_id: sourceId, kind, mapping: JSON.stringify(mapping), updated_at: at, ...order })
+    .onConflict((oc) => oc.columns(['source_id', 'kind']).doUpdateSet({ mapping: JSON.stringify(mapping), updated_at: at, ...order }))
     .execute();
 };
 
 export const insertImport = async (
   trx: Trx,
-  row: { id: string; sourceId: string; kind: string; fileName: string; encoding: string; startedAt: Date; startedBy: string | null },
+  row: { id: string; sourceId: string; kind: string; fileName: string; encoding: string; startedAt: Date; startedBy: string | null; dateOrder?: DateOrder },
 ): Promise<void> => {
   await trx
     .insertInto('ingest_import')
@@ -37,6 +44,7 @@ export const insertImport = async (
       started_at: row.startedAt,
       finished_at: null,
       started_by: row.startedBy,
+      date_order: row.dateOrder ?? null,
     })
     .execute();
 };

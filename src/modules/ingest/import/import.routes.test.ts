@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../../../test/test-app.ts';
+import { makeWriteKey } from '../track/track-test-kit.ts';
 
 const OCTET = { 'content-type': 'application/octet-stream' };
 
@@ -127,5 +128,24 @@ describe('imports API', () => {
     expect((await t().app.inject({ method: 'GET', url: `/api/imports/${first.id}/errors.csv`, headers: { cookie: analyst } })).statusCode).toBe(403);
     expect((await t().app.inject({ method: 'GET', url: '/api/imports', headers: { cookie: agent } })).statusCode).toBe(403);
     expect((await t().app.inject({ method: 'GET', url: '/api/imports' })).statusCode).toBe(401);
+  });
+
+  it('imports with a write key into the key’s source, and refuses a session or no key', async () => {
+    const { secret } = await makeWriteKey(t(), 'pos-feed');
+    const file = 'order_no,phone,order_date,amount\nK1,13800138000,2026-01-01 10:00,10\nK2,138,2026-01-01 10:00,10\n';
+    const res = await t().app.inject({
+      method: 'POST',
+      url: '/v1/imports?kind=orders&fileName=pos.csv',
+      headers: { authorization: `Basic ${Buffer.from(`${secret}:`).toString('base64')}`, ...OCTET },
+      payload: file,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().import).toMatchObject({ source: 'pos-feed', kind: 'orders', status: 'done', rowsStored: 1, rowsRejected: 1 });
+    const orders = await t().db.db.selectFrom('customer_order').select('external_id').where('source', '=', 'pos-feed').execute();
+    expect(orders).toEqual([{ external_id: 'K1' }]);
+    const withCookie = await t().app.inject({ method: 'POST', url: '/v1/imports?kind=orders', headers: { cookie: operator, ...OCTET }, payload: file });
+    expect(withCookie.statusCode).toBe(401);
+    const none = await t().app.inject({ method: 'POST', url: '/v1/imports?kind=orders', headers: OCTET, payload: file });
+    expect(none.statusCode).toBe(401);
   });
 });

@@ -6,11 +6,14 @@ import { userActor } from '../../../http/access.ts';
 import { ErrorBodySchema, iso, isoRequired, PageQuerySchema, protectedErrors } from '../../../http/schemas.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { recordAudit } from '../../audit/index.ts';
+import { writeKeySource } from '../sources.ts';
 import { SNIFF_BYTES } from './decode-file.ts';
 import { errorReportCsv } from './error-report.ts';
+import { failInterruptedImports } from './fail-interrupted-imports.ts';
 import { parseMappingText } from './field-mapping.ts';
 import { IMPORT_KINDS } from './import-kinds.ts';
 import { getImport, getImportErrors, type ImportRecord, listImports } from './list-imports.ts';
+import { DATE_ORDERS } from './parse-values.ts';
 import { previewFile } from './preview-file.ts';
 import { DEFAULT_TIMEZONE, importFile } from './run-import.ts';
 
@@ -32,6 +35,7 @@ const ImportSchema = z.object({
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   startedBy: z.string().nullable(),
+  failure: z.string().nullable().describe('why a failed import stopped (e.g. interrupted by a crash: import the file again)'),
 });
 
 const toJson = (r: ImportRecord) => ({ ...r, startedAt: isoRequired(r.startedAt), finishedAt: iso(r.finishedAt) });
@@ -71,6 +75,11 @@ const readHead = async (body: AsyncIterable<Buffer>, max: number): Promise<{ hea
 /** Bulk import of customers, orders, refunds, tickets and messages from CSV or JSONL files. */
 export const importRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, clock } = app.deps;
+  // An import left `running` by a process that died is marked failed when the server starts (and by
+  // the ingest:fail_interrupted_imports job, and before each new import).
+  app.addHook('onReady', async () => {
+    await failInterruptedImports(db, clock.now()).catch((e: unknown) => app.log.warn({ err: e }, 'could not check for interrupted imports'));
+  });
   app.addContentTypeParser(FILE_TYPES, async (_req: FastifyRequest, payload: Readable) => payload);
 
   app.post(
@@ -104,6 +113,55 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
+  // The same import for machines: a write key (scope ingest:write) imports into its own source.
+  app.post(
+    '/v1/imports',
+    {
+      config: { access: { kind: 'api_key', scope: 'ingest:write' } },
+      schema: {
+        tags: ['ingest'],
+        summary: "Import a CSV or JSONL file with a write key, into the key's source; answers when it is done",
+        description: 'As POST /api/imports, authenticated with `Authorization: Basic base64(writeKey + ":")`; the source is the key\'s.',
+        security: [{ writeKey: [] }],
+        querystring: z.object({
+          kind: Kind,
+          fileName: FileName,
+          mapping: z.string().max(20_000).optional(),
+          timezone: z.string().max(64).default(DEFAULT_TIMEZONE),
+          dateOrder: z.enum(DATE_ORDERS).optional(),
+          currency: z
+            .string()
+            .regex(/^[A-Za-z]{3}$/)
+            .default('CNY'),
+        }),
+        response: {
+          201: z.object({ import: ImportSchema.extend({ format: z.enum(['csv', 'jsonl']), mapping: z.record(z.string(), z.string()) }) }),
+          400: ErrorBodySchema,
+          401: ErrorBodySchema,
+          413: ErrorBodySchema,
+        },
+      },
+    },
+    async (req, reply) => {
+      const source = writeKeySource(req.actor);
+      if (!req.actor || source === null) throw new AppError('auth.invalid_api_key', 'write key required');
+      const q = req.query;
+      const summary = await importFile(db, clock, req.actor, {
+        kind: q.kind,
+        source,
+        fileName: q.fileName,
+        bytes: fileBody(req),
+        mapping: q.mapping ? parseMappingText(q.mapping) : undefined,
+        timezone: q.timezone,
+        dateOrder: q.dateOrder,
+        currency: q.currency,
+      });
+      const record = await getImport(db, summary.id);
+      reply.status(201);
+      return { import: { ...toJson(record), format: summary.format, mapping: summary.mapping } };
+    },
+  );
+
   app.post(
     '/api/imports',
     {
@@ -119,6 +177,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
           fileName: FileName,
           mapping: z.string().max(20_000).optional(),
           timezone: z.string().max(64).default(DEFAULT_TIMEZONE),
+          dateOrder: z.enum(DATE_ORDERS).optional().describe('order of day and month in dates like 01/02/2024 (saved with the mapping)'),
           currency: z
             .string()
             .regex(/^[A-Za-z]{3}$/)
@@ -141,6 +200,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
         bytes: body,
         mapping: q.mapping ? parseMappingText(q.mapping) : undefined,
         timezone: q.timezone,
+        dateOrder: q.dateOrder,
         currency: q.currency,
       });
       const record = await getImport(db, summary.id);

@@ -20,6 +20,8 @@ export type ImportRecord = {
   startedAt: Date;
   finishedAt: Date | null;
   startedBy: string | null;
+  /** Why it failed (e.g. interrupted by a crash), when it did. */
+  failure: string | null;
 };
 
 const COLUMNS = [
@@ -36,6 +38,7 @@ const COLUMNS = [
   'started_at',
   'finished_at',
   'started_by',
+  'failure',
 ] as const;
 
 type Selected = Pick<Selectable<IngestImportTable>, (typeof COLUMNS)[number]> & { errors_listed: number };
@@ -55,6 +58,7 @@ const toRecord = (r: Selected): ImportRecord => ({
   startedAt: r.started_at,
   finishedAt: r.finished_at,
   startedBy: r.started_by,
+  failure: r.failure,
 });
 
 const base = (db: Db) =>

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isTimeZone, microToFen, parseQuantity, parseTimestamp, parseYuanToFen, parseYuanToMicro } from './parse-values.ts';
+import { type DateOrder, isTimeZone, microToFen, parseQuantity, parseTimestamp, parseYuanToFen, parseYuanToMicro } from './parse-values.ts';
 
 const fen = (t: string) => {
   const r = parseYuanToFen(t);
   return r.ok ? r.value : r.reason;
 };
-const at = (t: string, zone = 'Asia/Shanghai') => {
-  const r = parseTimestamp(t, zone);
+const at = (t: string, zone = 'Asia/Shanghai', order?: DateOrder) => {
+  const r = parseTimestamp(t, zone, order);
   return r.ok ? r.value.toISOString() : r.reason;
 };
 
@@ -77,10 +77,26 @@ describe('timestamps', () => {
   it('refuses impossible and unknown formats with the reason', () => {
     expect(at('2025-02-30')).toBe('day out of range');
     expect(at('2025-13-01')).toBe('month out of range');
-    expect(at('31/12/2025')).toBe('month out of range');
+    expect(at('13/13/2025')).toBe('month out of range');
+    expect(at('31/12/2025', 'UTC', 'mdy')).toBe('month out of range');
+    expect(at('12/31/2025', 'UTC', 'dmy')).toBe('month out of range');
     expect(at('2025-01-01 25:00')).toBe('time out of range');
     expect(at('yesterday')).toMatch(/^not a date\/time \(use ISO 8601/);
     expect(at('')).toBe('empty');
+  });
+
+  it('reads day-first dates when the day cannot be a month, with dots, or when the file says dmy', () => {
+    expect(at('31/12/2024', 'UTC')).toBe('2024-12-31T00:00:00.000Z');
+    expect(at('31/12/2024 18:30', 'UTC')).toBe('2024-12-31T18:30:00.000Z');
+    expect(at('31.12.2024', 'UTC')).toBe('2024-12-31T00:00:00.000Z');
+    expect(at('1.2.2024 9:05', 'UTC')).toBe('2024-02-01T09:05:00.000Z');
+    expect(at('31-12-2024', 'UTC')).toBe('2024-12-31T00:00:00.000Z');
+    // Ambiguous with slashes: month first (as Excel in the US writes), unless the file states day first.
+    expect(at('01/02/2024', 'UTC')).toBe('2024-01-02T00:00:00.000Z');
+    expect(at('01/02/2024', 'UTC', 'dmy')).toBe('2024-02-01T00:00:00.000Z');
+    expect(at('01.02.2024', 'UTC', 'mdy')).toBe('2024-01-02T00:00:00.000Z');
+    // Year-first dates do not depend on it.
+    expect(at('2024-02-01', 'UTC', 'dmy')).toBe('2024-02-01T00:00:00.000Z');
   });
 
   it('knows IANA zones', () => {

@@ -54,11 +54,17 @@ export const parseQuantity = (text: string): Parsed<number> => {
 
 const ISO_ZONED = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)$/i;
 const YMD = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?$/;
-const MDY = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+const SLASHED = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+const DOTTED = /^(\d{1,2})[.-](\d{1,2})[.-](\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 const EPOCH = /^\d{10}(?:\d{3})?$/;
 const CJK = /^(\d{4})年(\d{1,2})月(\d{1,2})日(?:\s*(\d{1,2})[:：时](\d{2})分?(?:[:：](\d{2})秒?)?)?$/;
 
-export const TIMESTAMP_FORMATS = 'ISO 8601, YYYY-MM-DD HH:mm[:ss], YYYY/M/D H:mm, M/D/YYYY H:mm, YYYY年M月D日 H:mm or Unix seconds/milliseconds';
+export const TIMESTAMP_FORMATS =
+  'ISO 8601, YYYY-MM-DD HH:mm[:ss], YYYY/M/D H:mm, M/D/YYYY H:mm, D/M/YYYY (day > 12, or date order dmy), D.M.YYYY, YYYY年M月D日 H:mm or Unix seconds/milliseconds';
+
+/** The order of day and month in dates such as 01/02/2024, when a file states it. */
+export type DateOrder = 'ymd' | 'mdy' | 'dmy';
+export const DATE_ORDERS = ['ymd', 'mdy', 'dmy'] as const satisfies readonly DateOrder[];
 
 type Parts = { y: number; mo: number; d: number; h: number; mi: number; s: number; ms: number };
 
@@ -151,19 +157,26 @@ const wallToInstant = (p: Parts, zone: string): Date => {
 
 /**
  * A timestamp from a file. Times with `Z` or an offset, and Unix times (10 or 13 digits), are exact; naive ones (no offset, as spreadsheets
- * write them) are read in `zone`. Day-first dates (`31/12/2025`) are not accepted: `M/D/YYYY` is.
+ * write them) are read in `zone`. Dates with slashes are month first (`12/31/2025`, as Excel in the US writes) unless the day
+ * cannot be a month (`31/12/2025`) or the file's date order says `dmy`; dates with dots or dashes (`31.12.2025`) are day first
+ * unless it says `mdy`.
  */
-export const parseTimestamp = (text: string, zone: string): Parsed<Date> => {
+export const parseTimestamp = (text: string, zone: string, order?: DateOrder): Parsed<Date> => {
   // Lines of one order repeat its time: remember the last answer.
-  if (text === last.text && zone === last.zone) return last.result;
-  const result = parseTimestampUncached(text, zone);
-  last = { text, zone, result };
+  if (text === last.text && zone === last.zone && order === last.order) return last.result;
+  const result = parseTimestampUncached(text, zone, order);
+  last = { text, zone, order, result };
   return result;
 };
 
-let last: { text: string; zone: string; result: Parsed<Date> } = { text: '', zone: '', result: fail('empty') };
+let last: { text: string; zone: string; order: DateOrder | undefined; result: Parsed<Date> } = {
+  text: '',
+  zone: '',
+  order: undefined,
+  result: fail('empty'),
+};
 
-const parseTimestampUncached = (text: string, zone: string): Parsed<Date> => {
+const parseTimestampUncached = (text: string, zone: string, order: DateOrder | undefined): Parsed<Date> => {
   const t = text.trim();
   if (t === '') return fail('empty');
   if (EPOCH.test(t)) return ok(new Date(t.length === 10 ? Number(t) * 1000 : Number(t)));
@@ -184,8 +197,14 @@ const parseTimestampUncached = (text: string, zone: string): Parsed<Date> => {
   m = YMD.exec(t) ?? CJK.exec(t);
   if (m) p = { y: num(m[1]), mo: num(m[2]), d: num(m[3]), h: num(m[4]), mi: num(m[5]), s: num(m[6]), ms: millis(m[7]) };
   else {
-    m = MDY.exec(t);
-    if (m) p = { y: num(m[3]), mo: num(m[1]), d: num(m[2]), h: num(m[4]), mi: num(m[5]), s: num(m[6]), ms: 0 };
+    m = SLASHED.exec(t) ?? DOTTED.exec(t);
+    if (m) {
+      const a = num(m[1]);
+      const b = num(m[2]);
+      // Day first when the file says so, when the first number cannot be a month, or (dots, dashes) unless it says month first.
+      const dayFirst = order === 'dmy' || (order !== 'mdy' && (!t.includes('/') || (a > 12 && b <= 12)));
+      p = { y: num(m[3]), mo: dayFirst ? b : a, d: dayFirst ? a : b, h: num(m[4]), mi: num(m[5]), s: num(m[6]), ms: 0 };
+    }
   }
   if (!p) return fail(`not a date/time (use ${TIMESTAMP_FORMATS})`);
   const bad = checkParts(p);

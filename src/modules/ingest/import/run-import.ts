@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Clock } from '../../../platform/clock.ts';
-import type { Db } from '../../../platform/db.ts';
+import type { Db, Trx } from '../../../platform/db.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { newId } from '../../../platform/ids.ts';
 import { recordAudit } from '../../audit/index.ts';
@@ -9,6 +9,7 @@ import { loadIdentityRules } from '../../identity/index.ts';
 import type { ImportKind } from '../ingest.tables.ts';
 import { ensureSource, isSourceId, recordRejections } from '../sources.ts';
 import type { FileEncoding } from './decode-file.ts';
+import { failInterruptedImports, holdingImportLock } from './fail-interrupted-imports.ts';
 import { type ColumnMapping, resolveMapping } from './field-mapping.ts';
 import {
   addImportProgress,
@@ -16,6 +17,7 @@ import {
   type ImportCounts,
   type ImportStatus,
   insertImport,
+  loadDateOrder,
   loadMapping,
   type RowError,
   saveMapping,
@@ -23,15 +25,15 @@ import {
 import type { BatchContext, KindImporter } from './import-batch.ts';
 import { importCustomers } from './import-customers.ts';
 import { importMessages } from './import-messages.ts';
-import { importOrders } from './import-orders.ts';
+import { createStage, dropStage, stageOrderRows, writeStagedOrders } from './import-orders-staged.ts';
 import { importRefunds } from './import-refunds.ts';
 import { importTickets } from './import-tickets.ts';
-import { isTimeZone } from './parse-values.ts';
-import { type FileFormat, isProblem, openRows, type Row } from './read-rows.ts';
+import { type DateOrder, isTimeZone } from './parse-values.ts';
+import { type FileFormat, isProblem, openRows, type Row, type RowProblem } from './read-rows.ts';
 
-const IMPORTERS: Record<ImportKind, KindImporter> = {
+/** Importers of the kinds written batch by batch as they are read (orders go through a staging table). */
+const IMPORTERS: Record<Exclude<ImportKind, 'orders'>, KindImporter> = {
   customers: importCustomers,
-  orders: importOrders,
   refunds: importRefunds,
   tickets: importTickets,
   messages: importMessages,
@@ -45,7 +47,17 @@ export const DEFAULT_CONCURRENCY = 1;
 export const MAX_STORED_ERRORS = 10_000;
 const MAX_DEBUGGER_REJECTIONS = 1_000;
 
-export type ImportProgress = { bytesRead: number; rows: number; stored: number; duplicate: number; rejected: number };
+export type ImportProgress = {
+  /** Orders are read into a staging table first (`reading`), then written (`writing`); other kinds do both at once. */
+  phase: 'reading' | 'writing';
+  bytesRead: number;
+  rows: number;
+  stored: number;
+  duplicate: number;
+  rejected: number;
+  /** Rows read so far; while writing, `rows` of `staged` are done. */
+  staged: number;
+};
 
 export type ImportOptions = {
   kind: ImportKind;
@@ -56,6 +68,8 @@ export type ImportOptions = {
   /** Column → field; completes the mapping saved for this source and kind, which it then replaces. */
   mapping?: ColumnMapping;
   timezone?: string;
+  /** Day and month order of dates like 01/02/2024 (saved with the mapping); without it, see parseTimestamp. */
+  dateOrder?: DateOrder;
   currency?: string;
   batchSize?: number;
   concurrency?: number;
@@ -138,175 +152,308 @@ export const importFile = async (db: Db, clock: Clock, actor: Actor, options: Im
   const bytesRead = { n: 0 };
   const opened = await openRows(countBytes(options.bytes, bytesRead), options.fileName);
   const saved = await loadMapping(db, source, kind);
+  const dateOrder = options.dateOrder ?? (await loadDateOrder(db, source, kind));
   const { mapping, columns } = resolveMapping({ kind, header: opened.header, explicit: options.mapping, saved, openHeader: opened.format === 'jsonl' });
   for (const column of Object.keys(mapping)) if (!opened.header.includes(column)) opened.header.push(column);
   const rules = await loadIdentityRules(db);
 
   const id = newId('imp', clock.now());
   const startedAt = clock.now();
-  await db.transaction().execute(async (trx) => {
-    await ensureSource(trx, { id: source, kind: 'file' }, startedAt);
-    await saveMapping(trx, source, kind, mapping, startedAt);
-    await insertImport(trx, {
-      id,
-      sourceId: source,
-      kind,
-      fileName: options.fileName.slice(0, 300),
-      encoding: opened.encoding,
-      startedAt,
-      startedBy: actor.label,
-    });
-  });
-  options.onStarted?.({ id, encoding: opened.encoding, format: opened.format, header: opened.header, mapping });
+  await failInterruptedImports(db, startedAt);
+  // The whole import runs on one connection holding the import's lock: if the process dies, PostgreSQL
+  // ends the session, frees the lock, and the import is marked failed by the next check.
+  return db.connection().execute((conn) => holdingImportLock(conn, id, () => run(conn)));
 
-  const totals: ImportCounts = { total: 0, stored: 0, duplicate: 0, rejected: 0 };
-  let storedErrors = 0;
-  let debuggerRejections = 0;
-  let batches = 0;
-  const identifierCache: BatchContext['identifierCache'] = new Map();
-  const importer = IMPORTERS[kind];
-
-  const writeBatch = async (rows: Row[], problems: RowError[]) => {
-    let reserved = { kept: 0, debugged: 0 };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const outcome = await db.transaction().execute(async (trx) => {
-          const ctx: BatchContext = { trx, clock, rules, source, kind, columns, header: opened.header, timezone, currency, now: clock.now(), identifierCache };
-          const out = rows.length > 0 ? await importer(ctx, rows) : { stored: 0, duplicate: 0, errors: [] };
-          const errors = [...problems, ...out.errors].sort((a, b) => a.row - b.row);
-          const delta = { total: rows.length + problems.length, stored: out.stored, duplicate: out.duplicate, rejected: errors.length };
-          // Reserved at once: batches running alongside share the caps.
-          const keep = errors.slice(0, Math.max(0, MAX_STORED_ERRORS - storedErrors));
-          const forDebugger = errors.slice(0, Math.max(0, MAX_DEBUGGER_REJECTIONS - debuggerRejections));
-          storedErrors += keep.length;
-          debuggerRejections += forDebugger.length;
-          reserved = { kept: keep.length, debugged: forDebugger.length };
-          await addImportProgress(trx, id, delta, keep);
-          await recordRejections(
-            trx,
-            forDebugger.map((e) => ({ sourceId: source, type: 'import', name: kind, field: e.field, reason: `line ${e.row}: ${e.reason}`, at: ctx.now })),
-          );
-          return { delta, errors };
-        });
-        reserved = { kept: 0, debugged: 0 };
-        totals.total += outcome.delta.total;
-        totals.stored += outcome.delta.stored;
-        totals.duplicate += outcome.delta.duplicate;
-        totals.rejected += outcome.delta.rejected;
-        batches++;
-        if ((batches & (batches - 1)) === 0 && outcome.delta.stored > 0) await analyzeGrowingTables(db, kind);
-        if (outcome.errors.length > 0) await options.onErrors?.(outcome.errors);
-        options.onProgress?.({ bytesRead: bytesRead.n, rows: totals.total, stored: totals.stored, duplicate: totals.duplicate, rejected: totals.rejected });
-        return;
-      } catch (e) {
-        storedErrors -= reserved.kept;
-        debuggerRejections -= reserved.debugged;
-        reserved = { kept: 0, debugged: 0 };
-        // Two batches touching the same customers in opposite order: the one PostgreSQL picks retries.
-        if (attempt >= 6 || !isRetryable(e)) throw e;
-      }
-    }
-  };
-
-  let status: ImportStatus = 'done';
-  let failure: unknown;
-  const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
-  const inFlight = new Set<Promise<void>>();
-  let batchError: unknown;
-  // A return is refunded against the customer's earlier orders: batches before it must be written first.
-  const returnCells = kind === 'orders' ? [columns.index.quantity, columns.index.amount].filter((i): i is number => i !== undefined) : [];
-  const hasReturn = (rows: Row[]) => returnCells.length > 0 && rows.some((r) => returnCells.some((i) => r.cells[i]?.trimStart().startsWith('-')));
-  try {
-    const groupKey = kind === 'orders' && columns.index.external_id !== undefined ? columns.index.external_id : -1;
-    let rows: Row[] = [];
-    let problems: RowError[] = [];
-    // Reading goes on while up to `concurrency` batches are written; it waits (backpressure) beyond.
-    const flush = async () => {
-      const [r, p] = [rows, problems];
-      rows = [];
-      problems = [];
-      if (hasReturn(r)) await Promise.all(inFlight);
-      while (inFlight.size >= concurrency) await Promise.race(inFlight);
-      if (batchError) throw batchError;
-      const job: Promise<void> = writeBatch(r, p)
-        .catch((e: unknown) => {
-          batchError ??= e;
-        })
-        .finally(() => inFlight.delete(job));
-      inFlight.add(job);
-    };
-    for await (const items of opened.rows) {
-      for (const item of items) {
-        const bad = isProblem(item) ? -1 : item.cells.findIndex((c) => c.includes('\uFFFD'));
-        if (isProblem(item) || bad >= 0) {
-          problems.push(
-            isProblem(item)
-              ? { row: item.line, field: '', value: '', reason: item.problem }
-              : {
-                  row: item.line,
-                  field: opened.header[bad] ?? '',
-                  value: truncate(item.cells[bad] ?? ''),
-                  reason: `contains bytes that are not valid ${opened.encoding} (is the whole file in one encoding?)`,
-                },
-          );
-          if (rows.length + problems.length >= batchSize * 4) await flush();
-          continue;
-        }
-        const size = rows.length + problems.length;
-        if (size >= batchSize) {
-          // Lines of one order stay in one batch (up to four batches' worth).
-          const last = rows[rows.length - 1];
-          const sameOrder = groupKey >= 0 && last !== undefined && last.cells[groupKey] === item.cells[groupKey];
-          if (!sameOrder || size >= batchSize * 4) await flush();
-        }
-        rows.push(item);
-      }
-    }
-    if (rows.length + problems.length > 0) await flush();
-    await Promise.all(inFlight);
-    if (batchError) throw batchError;
-  } catch (e) {
-    status = 'failed';
-    failure = e;
-    await Promise.all(inFlight);
-  }
-
-  const finishedAt = clock.now();
-  await db.transaction().execute(async (trx) => {
-    await finishImport(trx, id, status, finishedAt);
-    await recordAudit(trx, clock, actor, {
-      action: 'ingest.import',
-      subjectType: 'ingest_import',
-      subjectId: id,
-      details: {
+  async function run(conn: Db): Promise<ImportSummary> {
+    await db.transaction().execute(async (trx) => {
+      await ensureSource(trx, { id: source, kind: 'file' }, startedAt);
+      await saveMapping(trx, source, kind, mapping, startedAt, options.dateOrder);
+      await insertImport(trx, {
+        id,
+        sourceId: source,
         kind,
-        source,
-        status,
+        fileName: options.fileName.slice(0, 300),
         encoding: opened.encoding,
-        format: opened.format,
+        startedAt,
+        startedBy: actor.label,
+        dateOrder,
+      });
+    });
+    options.onStarted?.({ id, encoding: opened.encoding, format: opened.format, header: opened.header, mapping });
+
+    const totals: ImportCounts = { total: 0, stored: 0, duplicate: 0, rejected: 0 };
+    let storedErrors = 0;
+    let debuggerRejections = 0;
+    let batches = 0;
+    const identifierCache: BatchContext['identifierCache'] = new Map();
+    const importer = kind === 'orders' ? undefined : IMPORTERS[kind];
+
+    let phase: ImportProgress['phase'] = kind === 'orders' ? 'reading' : 'writing';
+    let staged = 0;
+    const progress = () =>
+      options.onProgress?.({
+        phase,
+        bytesRead: bytesRead.n,
         rows: totals.total,
         stored: totals.stored,
-        duplicates: totals.duplicate,
+        duplicate: totals.duplicate,
         rejected: totals.rejected,
-      },
+        staged: Math.max(staged, totals.total),
+      });
+
+    /**
+     * Adds a chunk's counts and errors to the import row, in the chunk's transaction; the stored report and
+     * the debugger's rejections are capped (reserved at once: chunks written side by side share the caps).
+     * Returns `commit`, to be called once the transaction committed, and `rollback` otherwise.
+     */
+    const recordOutcome = async (trx: Trx, delta: ImportCounts, errors: RowError[]) => {
+      errors.sort((a, b) => a.row - b.row);
+      const keep = errors.slice(0, Math.max(0, MAX_STORED_ERRORS - storedErrors));
+      const forDebugger = errors.slice(0, Math.max(0, MAX_DEBUGGER_REJECTIONS - debuggerRejections));
+      storedErrors += keep.length;
+      debuggerRejections += forDebugger.length;
+      const reserved = { kept: keep.length, debugged: forDebugger.length };
+      await addImportProgress(trx, id, delta, keep);
+      await recordRejections(
+        trx,
+        forDebugger.map((e) => ({ sourceId: source, type: 'import', name: kind, field: e.field, reason: `line ${e.row}: ${e.reason}`, at: clock.now() })),
+      );
+      return {
+        commit: async () => {
+          totals.total += delta.total;
+          totals.stored += delta.stored;
+          totals.duplicate += delta.duplicate;
+          totals.rejected += delta.rejected;
+          if (errors.length > 0) await options.onErrors?.(errors);
+          progress();
+        },
+        rollback: () => {
+          storedErrors -= reserved.kept;
+          debuggerRejections -= reserved.debugged;
+        },
+      };
+    };
+
+    /** One transaction (on `on`, the pool by default), retried when PostgreSQL picks it to break a deadlock. */
+    const transaction = async <T>(fn: (trx: Trx) => Promise<T>, on: Db = db): Promise<T> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await on.transaction().execute(fn);
+        } catch (e) {
+          if (attempt >= 6 || !isRetryable(e)) throw e;
+        }
+      }
+    };
+
+    const writeBatch = async (rows: Row[], problems: RowError[]) => {
+      let pending: Awaited<ReturnType<typeof recordOutcome>> | undefined;
+      const commit = await transaction(async (trx) => {
+        pending?.rollback();
+        const ctx: BatchContext = {
+          trx,
+          clock,
+          rules,
+          source,
+          kind,
+          columns,
+          header: opened.header,
+          timezone,
+          dateOrder,
+          currency,
+          now: clock.now(),
+          identifierCache,
+        };
+        const out = rows.length > 0 && importer ? await importer(ctx, rows) : { stored: 0, duplicate: 0, errors: [] };
+        const errors = [...problems, ...out.errors];
+        pending = await recordOutcome(
+          trx,
+          { total: rows.length + problems.length, stored: out.stored, duplicate: out.duplicate, rejected: errors.length },
+          errors,
+        );
+        return { pending, stored: out.stored };
+      }).catch((e: unknown) => {
+        pending?.rollback();
+        throw e;
+      });
+      batches++;
+      if ((batches & (batches - 1)) === 0 && commit.stored > 0) await analyzeGrowingTables(db, kind);
+      await commit.pending.commit();
+    };
+
+    /** Rows that cannot be read, or hold bytes not in the detected encoding. */
+    const problemOf = (item: Row | RowProblem): RowError | undefined => {
+      if (isProblem(item)) return { row: item.line, field: '', value: '', reason: item.problem };
+      const bad = item.cells.findIndex((c) => c.includes('\uFFFD'));
+      if (bad < 0) return undefined;
+      return {
+        row: item.line,
+        field: opened.header[bad] ?? '',
+        value: truncate(item.cells[bad] ?? ''),
+        reason: `contains bytes that are not valid ${opened.encoding} (is the whole file in one encoding?)`,
+      };
+    };
+
+    /**
+     * Orders: every row is parsed and COPY'd into a staging table on one connection (pass 1), then orders
+     * are grouped, resolved and written set-based (pass 2): lines of one order need not be adjacent.
+     */
+    const importStagedOrders = async () => {
+      const base = { clock, rules, source, kind, columns, header: opened.header, timezone, dateOrder, currency, now: clock.now(), identifierCache };
+      // Pass 1's errors go through the pool: the import's own connection is busy with the COPY meanwhile.
+      const record = async (errors: RowError[], delta: ImportCounts) => {
+        let pending: Awaited<ReturnType<typeof recordOutcome>> | undefined;
+        await transaction(async (trx) => {
+          pending?.rollback();
+          pending = await recordOutcome(trx, delta, errors);
+        }).catch((e: unknown) => {
+          pending?.rollback();
+          throw e;
+        });
+        await pending?.commit();
+      };
+      async function* readable(): AsyncGenerator<Row[]> {
+        for await (const items of opened.rows) {
+          const good: Row[] = [];
+          const problems: RowError[] = [];
+          for (const item of items) {
+            const p = problemOf(item);
+            if (p) problems.push(p);
+            else good.push(item as Row);
+          }
+          staged += items.length;
+          if (problems.length > 0) await record(problems, { total: problems.length, stored: 0, duplicate: 0, rejected: problems.length });
+          if (good.length > 0) yield good;
+        }
+      }
+      // A chunk's counts are recorded in its transaction and counted once it committed (an attempt that
+      // failed, e.g. picked to break a deadlock, gives its reservations back before the retry).
+      let pendings: Awaited<ReturnType<typeof recordOutcome>>[] = [];
+      const chunkTransaction = async <T>(fn: (trx: Trx) => Promise<T>): Promise<T> => {
+        const rollback = () => {
+          for (const p of pendings) p.rollback();
+          pendings = [];
+        };
+        const result = await transaction((trx) => {
+          rollback();
+          return fn(trx);
+        }, conn).catch((e: unknown) => {
+          rollback();
+          throw e;
+        });
+        const done = pendings;
+        pendings = [];
+        for (const p of done) await p.commit();
+        return result;
+      };
+
+      await createStage(conn);
+      try {
+        await stageOrderRows(conn, base, readable(), async (errors) => {
+          if (errors.length > 0) await record(errors, { total: errors.length, stored: 0, duplicate: 0, rejected: errors.length });
+          else progress();
+        });
+        phase = 'writing';
+        progress();
+        await writeStagedOrders(conn, base, {
+          transaction: chunkTransaction,
+          chunkOrders: Math.max(100, Math.min(20_000, batchSize * 2)),
+          chunkCustomers: Math.max(100, Math.min(10_000, batchSize)),
+          analyze: () => analyzeGrowingTables(db, kind),
+          record: async (trx, outcome) => {
+            const delta = { total: outcome.total, stored: outcome.stored, duplicate: outcome.duplicate, rejected: outcome.errors.length };
+            pendings.push(await recordOutcome(trx, delta, outcome.errors));
+          },
+        });
+      } finally {
+        await dropStage(conn).catch(() => {});
+      }
+    };
+
+    let status: ImportStatus = 'done';
+    let failure: unknown;
+    const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+    const inFlight = new Set<Promise<void>>();
+    let batchError: unknown;
+    try {
+      if (kind === 'orders') {
+        await importStagedOrders();
+      } else {
+        let rows: Row[] = [];
+        let problems: RowError[] = [];
+        // Reading goes on while up to `concurrency` batches are written; it waits (backpressure) beyond.
+        const flush = async () => {
+          const [r, p] = [rows, problems];
+          rows = [];
+          problems = [];
+          while (inFlight.size >= concurrency) await Promise.race(inFlight);
+          if (batchError) throw batchError;
+          const job: Promise<void> = writeBatch(r, p)
+            .catch((e: unknown) => {
+              batchError ??= e;
+            })
+            .finally(() => inFlight.delete(job));
+          inFlight.add(job);
+        };
+        for await (const items of opened.rows) {
+          for (const item of items) {
+            staged++;
+            const problem = problemOf(item);
+            if (problem) {
+              problems.push(problem);
+              if (rows.length + problems.length >= batchSize * 4) await flush();
+              continue;
+            }
+            if (rows.length + problems.length >= batchSize) await flush();
+            rows.push(item as Row);
+          }
+        }
+        if (rows.length + problems.length > 0) await flush();
+        await Promise.all(inFlight);
+        if (batchError) throw batchError;
+      }
+    } catch (e) {
+      status = 'failed';
+      failure = e;
+      await Promise.all(inFlight);
+    }
+
+    const finishedAt = clock.now();
+    await db.transaction().execute(async (trx) => {
+      await finishImport(trx, id, status, finishedAt);
+      await recordAudit(trx, clock, actor, {
+        action: 'ingest.import',
+        subjectType: 'ingest_import',
+        subjectId: id,
+        details: {
+          kind,
+          source,
+          status,
+          encoding: opened.encoding,
+          format: opened.format,
+          rows: totals.total,
+          stored: totals.stored,
+          duplicates: totals.duplicate,
+          rejected: totals.rejected,
+        },
+      });
     });
-  });
-  if (failure) throw failure;
-  return {
-    id,
-    kind,
-    source,
-    fileName: options.fileName,
-    encoding: opened.encoding,
-    format: opened.format,
-    gzip: opened.gzip,
-    status,
-    mapping,
-    rowsTotal: totals.total,
-    rowsStored: totals.stored,
-    rowsDuplicate: totals.duplicate,
-    rowsRejected: totals.rejected,
-    startedAt,
-    finishedAt,
-  };
+    if (failure) throw failure;
+    return {
+      id,
+      kind,
+      source,
+      fileName: options.fileName,
+      encoding: opened.encoding,
+      format: opened.format,
+      gzip: opened.gzip,
+      status,
+      mapping,
+      rowsTotal: totals.total,
+      rowsStored: totals.stored,
+      rowsDuplicate: totals.duplicate,
+      rowsRejected: totals.rejected,
+      startedAt,
+      finishedAt,
+    };
+  }
 };

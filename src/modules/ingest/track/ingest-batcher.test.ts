@@ -1,8 +1,10 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../platform/clock.ts';
 import { useTestDb } from '../../../test/test-db.ts';
 import { ensureSource } from '../sources.ts';
 import { createIngestBatcher } from './ingest-batcher.ts';
+import { resolveInbox } from './resolve-inbox.ts';
 import type { TrackedMessage } from './tracked-message.ts';
 
 const message = (id: string, occurredAt = new Date('2026-06-01T00:00:00Z')): TrackedMessage => ({
@@ -25,7 +27,7 @@ describe('ingest group commit', () => {
 
   it('stores requests queued behind a running transaction together, each answered with its own counts', async () => {
     await db().tx((trx) => ensureSource(trx, { id: 'gc', kind: 'http' }, new Date()));
-    const batcher = createIngestBatcher(db().db, systemClock, { maxInFlight: 1, maxMessages: 1000 });
+    const batcher = createIngestBatcher(db().db, { maxInFlight: 1, maxMessages: 1000 });
     const receivedAt = new Date();
     const results = await Promise.all([
       batcher.submit({ sourceId: 'gc', receivedAt, messages: [message('a'), message('b')] }),
@@ -37,12 +39,31 @@ describe('ingest group commit', () => {
       { received: 2, stored: 1, duplicates: 1 },
       { received: 3, stored: 1, duplicates: 2 },
     ]);
-    const rows = await db().db.selectFrom('customer_event').select('message_id').where('source_id', '=', 'gc').orderBy('message_id').execute();
+    // Stored in the inbox, each once, with the resolver enqueued in the same transaction.
+    const rows = await db().db.selectFrom('ingest_inbox').select('message_id').where('source_id', '=', 'gc').orderBy('message_id').execute();
     expect(rows.map((r) => r.message_id)).toEqual(['a', 'b', 'c', 'd']);
+    const jobs = await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs where key = 'ingest:resolve'`.execute(db().db);
+    expect(jobs.rows[0]?.n).toBe(1);
+    // The resolver moves them to customer_event, attached to customers; a batch re-sent afterwards enters
+    // the inbox again, but the resolver stores nothing of it.
+    expect((await resolveInbox(db().db, systemClock)).resolved).toBe(4);
+    const events = await db()
+      .db.selectFrom('customer_event')
+      .select(['message_id', 'customer_id'])
+      .where('source_id', '=', 'gc')
+      .orderBy('message_id')
+      .execute();
+    expect(events.map((r) => r.message_id)).toEqual(['a', 'b', 'c', 'd']);
+    expect(new Set(events.map((e) => e.customer_id)).size).toBe(4);
+    await batcher.submit({ sourceId: 'gc', receivedAt, messages: [message('a'), message('d')] });
+    expect((await resolveInbox(db().db, systemClock)).resolved).toBe(2);
+    expect(await db().db.selectFrom('ingest_inbox').select('message_id').where('source_id', '=', 'gc').execute()).toEqual([]);
+    const again = await db().db.selectFrom('customer_event').select('message_id').where('source_id', '=', 'gc').orderBy('message_id').execute();
+    expect(again.map((r) => r.message_id)).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it("retries a failed shared transaction request by request, so one request's failure is its own", async () => {
-    const batcher = createIngestBatcher(db().db, systemClock, { maxInFlight: 1, maxMessages: 1000 });
+    const batcher = createIngestBatcher(db().db, { maxInFlight: 1, maxMessages: 1000 });
     const receivedAt = new Date();
     const outcomes = await Promise.allSettled([
       batcher.submit({ sourceId: 'gc', receivedAt, messages: [message('e')] }),
@@ -51,7 +72,7 @@ describe('ingest group commit', () => {
       batcher.submit({ sourceId: 'gc', receivedAt, messages: [message('g')] }),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    const rows = await db().db.selectFrom('customer_event').select('message_id').where('message_id', 'in', ['e', 'f', 'g']).orderBy('message_id').execute();
+    const rows = await db().db.selectFrom('ingest_inbox').select('message_id').where('message_id', 'in', ['e', 'f', 'g']).orderBy('message_id').execute();
     expect(rows.map((r) => r.message_id)).toEqual(['e', 'g']);
   });
 });

@@ -1,12 +1,11 @@
-import type { Clock } from '../../../platform/clock.ts';
 import type { Db, Trx } from '../../../platform/db.ts';
-import { type IngestResult, ingestMessages, type MessageBatch } from './ingest-messages.ts';
+import { acceptMessages, type IngestResult, type MessageBatch } from './accept-messages.ts';
 
 type Job = { batch: MessageBatch; resolve: (r: IngestResult) => void; reject: (e: unknown) => void };
 
 export type IngestBatcher = { submit: (batch: MessageBatch) => Promise<IngestResult> };
 
-// Deadlocks between concurrent transactions touching the same customers are retried; nothing was committed.
+// Deadlocks between concurrent transactions sharing messages are retried; nothing was committed.
 const RETRYABLE = new Set(['40P01', '40001']);
 const inTransaction = async <T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T> => {
   for (let attempt = 1; ; attempt++) {
@@ -22,20 +21,19 @@ const inTransaction = async <T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T
  * Group commit for tracked messages. At most `maxInFlight` ingest transactions run at once; requests that
  * arrive meanwhile wait and are then stored together in one transaction (up to `maxMessages`), each
  * answered when it commits. A request is never split across transactions, and a lone request starts at
- * once, so nothing waits at low load; under load, per-transaction work (round trips, identity look-ups,
+ * once, so nothing waits at low load; under load, per-transaction work (round trips, the job enqueue,
  * the commit's WAL flush) is shared. If a shared transaction fails, its requests are retried one by one,
  * so that one request's problem cannot fail another's.
  */
-export const createIngestBatcher = (db: Db, clock: Clock, options: { maxInFlight: number; maxMessages: number }): IngestBatcher => {
+export const createIngestBatcher = (db: Db, options: { maxInFlight: number; maxMessages: number }): IngestBatcher => {
   const queue: Job[] = [];
   let inFlight = 0;
 
   const run = async (jobs: Job[]): Promise<void> => {
     try {
       const results = await inTransaction(db, (trx) =>
-        ingestMessages(
+        acceptMessages(
           trx,
-          clock,
           jobs.map((j) => j.batch),
         ),
       );

@@ -14,8 +14,10 @@ export type SourceEvent = {
   name: string | null;
   userId: string | null;
   anonymousId: string | null;
-  /** The customer the event belongs to now (after any merge). */
-  customerId: string;
+  /** The customer the event belongs to now (after any merge); null while it waits for identity resolution. */
+  customerId: string | null;
+  /** Accepted and stored, but its identity not resolved yet (it is in the inbox). */
+  pending: boolean;
   occurredAt: Date;
   receivedAt: Date;
   properties: unknown;
@@ -36,7 +38,8 @@ export const parseEventCursor = (text: string): EventCursor | undefined => {
 export const formatEventCursor = (e: { receivedAt: Date; id: string }): string => `${e.receivedAt.toISOString()},${e.id}`;
 
 /**
- * The live debugger's page of a source's accepted events, newest first. Email and phone values in their
+ * The live debugger's page of a source's accepted events, newest first, those still waiting for identity
+ * resolution included (marked pending). Email and phone values in their
  * data are masked unless the reader holds `customers:read_pii`; reading them unmasked is audited.
  */
 export const listSourceEvents = async (
@@ -47,6 +50,14 @@ export const listSourceEvents = async (
 ): Promise<{ items: SourceEvent[]; nextBefore: string | null; masked: boolean }> => {
   await assertSourceExists(db, input.sourceId);
   const before = input.before;
+  const cursor = (alias: string) => {
+    if (before === undefined) return sql``;
+    const at = sql.ref(`${alias}.received_at`);
+    return before.id === undefined
+      ? sql`and ${at} < ${before.receivedAt}`
+      : sql`and (${at}, ${sql.ref(`${alias}.${alias === 'i' ? 'event_id' : 'id'}`)}) < (${before.receivedAt}, ${before.id})`;
+  };
+  // Resolved events and those still in the inbox, in one snapshot (an event is in exactly one of them).
   const { rows } = await sql<{
     id: string;
     message_id: string;
@@ -54,18 +65,27 @@ export const listSourceEvents = async (
     name: string | null;
     user_id: string | null;
     anonymous_id: string | null;
-    root_id: string;
+    root_id: string | null;
     occurred_at: Date;
     received_at: Date;
     properties: unknown;
     traits: unknown;
     context: unknown;
   }>`
-    select e.id, e.message_id, e.type, e.name, e.user_id, e.anonymous_id, c.root_id, e.occurred_at, e.received_at, e.properties, e.traits, e.context
-    from customer_event e join customer c on c.id = e.customer_id
-    where e.source_id = ${input.sourceId}
-      ${before === undefined ? sql`` : before.id === undefined ? sql`and e.received_at < ${before.receivedAt}` : sql`and (e.received_at, e.id) < (${before.receivedAt}, ${before.id})`}
-    order by e.received_at desc, e.id desc
+    select * from (
+      (select e.id, e.message_id, e.type, e.name, e.user_id, e.anonymous_id, c.root_id, e.occurred_at, e.received_at, e.properties, e.traits, e.context
+      from customer_event e join customer c on c.id = e.customer_id
+      where e.source_id = ${input.sourceId} ${cursor('e')}
+      order by e.received_at desc, e.id desc
+      limit ${input.limit})
+      union all
+      (select i.event_id, i.message_id, i.type, i.name, i.user_id, i.anonymous_id, null, i.occurred_at, i.received_at, i.properties::jsonb, i.traits::jsonb, i.context::jsonb
+      from ingest_inbox i
+      where i.source_id = ${input.sourceId} ${cursor('i')}
+      order by i.received_at desc, i.event_id desc
+      limit ${input.limit})
+    ) x
+    order by received_at desc, id desc
     limit ${input.limit}`.execute(db);
 
   const reveal = actorCan(actor, 'customers:read_pii');
@@ -82,6 +102,7 @@ export const listSourceEvents = async (
       userId: r.user_id,
       anonymousId: r.anonymous_id,
       customerId: r.root_id,
+      pending: r.root_id === null,
       occurredAt: r.occurred_at,
       receivedAt: r.received_at,
       properties: v.properties,

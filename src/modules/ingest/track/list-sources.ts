@@ -29,12 +29,15 @@ const toSummary = (r: Row): SourceSummary => ({
 
 const summaries = (db: Db, now: Date, id?: string) => {
   const since = new Date(now.getTime() - 24 * 3_600_000);
-  // Each count walks the (source_id, received_at) indexes of the last day only.
+  // Each count walks the (source_id, received_at) indexes of the last day only; events still waiting in the
+  // inbox for identity resolution count too (the inbox is small: it is emptied within seconds).
   return sql<Row>`
     select s.id, s.name, s.kind, s.trust_rank, s.created_at,
-      (select count(*)::int from customer_event e where e.source_id = s.id and e.received_at > ${since}) as events_24h,
+      (select count(*)::int from customer_event e where e.source_id = s.id and e.received_at > ${since})
+        + (select count(*)::int from ingest_inbox i where i.source_id = s.id and i.received_at > ${since}) as events_24h,
       (select count(*)::int from ingest_rejection r where r.source_id = s.id and r.received_at > ${since}) as rejections_24h,
-      (select max(e.received_at) from customer_event e where e.source_id = s.id) as last_event_at
+      greatest((select max(e.received_at) from customer_event e where e.source_id = s.id),
+        (select max(i.received_at) from ingest_inbox i where i.source_id = s.id)) as last_event_at
     from ingest_source s
     ${id === undefined ? sql`` : sql`where s.id = ${id}`}
     order by s.id`.execute(db);

@@ -5,9 +5,9 @@ import { errorHandler } from '../../../http/error-handler.ts';
 import { ErrorBodySchema } from '../../../http/schemas.ts';
 import type { Db } from '../../../platform/db.ts';
 import { AppError, type FieldError } from '../../../platform/errors.ts';
-import { type Actor, sourceSlug } from '../../auth/index.ts';
+import type { Actor } from '../../auth/index.ts';
 import type { EventType } from '../ingest.tables.ts';
-import { ensureSource, recordRejections } from '../sources.ts';
+import { ensureSource, recordRejections, writeKeySource } from '../sources.ts';
 import { gunzipBody, isGzipError } from './gzip.ts';
 import { createIngestBatcher } from './ingest-batcher.ts';
 import { bodyBytesOf, parseJsonBody } from './json-body.ts';
@@ -24,9 +24,7 @@ const recorded = new WeakSet<Error>();
 
 const ensuredSources = new WeakMap<Db, Set<string>>();
 
-/** The source a key writes as; keys made before sources existed write as the slug of their name. */
-const sourceIdOf = (actor: Actor | null): string | null =>
-  actor?.type === 'api_key' ? (actor.sourceId ?? (sourceSlug(actor.label) || `key-${actor.id.slice(-8)}`)) : null;
+const sourceIdOf = writeKeySource;
 
 /** The key's source, created on first use when the key was made without one (e.g. directly in the database). */
 const sourceOf = async (db: Db, actor: Actor | null, at: Date): Promise<string> => {
@@ -86,7 +84,7 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, clock, config } = app.deps;
   // A third of the pool for ingest transactions leaves connections for key look-ups and the console;
   // requests beyond that share transactions (group commit).
-  const batcher = createIngestBatcher(db, clock, { maxInFlight: Math.max(2, Math.floor(config.dbPoolSize / 3)), maxMessages: 5000 });
+  const batcher = createIngestBatcher(db, { maxInFlight: Math.max(2, Math.floor(config.dbPoolSize / 3)), maxMessages: 5000 });
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, parseJsonBody);

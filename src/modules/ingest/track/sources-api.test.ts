@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../../../test/test-app.ts';
-import { makeWriteKey, post } from './track-test-kit.ts';
+import { makeWriteKey, post, settle } from './track-test-kit.ts';
 
 describe('sources and event debugger API', () => {
   const t = useTestApp();
@@ -65,6 +65,19 @@ describe('sources and event debugger API', () => {
       { action: 'ingest.read_events', subject_id: 'shop' },
       { action: 'ingest.read_events', subject_id: 'shop' },
     ]);
+  });
+
+  it('shows events waiting for identity resolution as pending, then with their customer', async () => {
+    const before = await get('/api/sources/shop/events?limit=50', analyst);
+    expect(before.body.items.map((e: { pending: boolean; customerId: string | null }) => [e.pending, e.customerId])).toEqual(
+      Array.from({ length: 5 }, () => [true, null]),
+    );
+    expect(await settle(t())).toBe(5);
+    const after = await get('/api/sources/shop/events?limit=50', analyst);
+    expect(after.body.items).toHaveLength(5);
+    expect(after.body.items.every((e: { pending: boolean; customerId: string | null }) => !e.pending && e.customerId?.startsWith('cus_'))).toBe(true);
+    expect(after.body.items.map((e: { id: string }) => e.id)).toEqual(before.body.items.map((e: { id: string }) => e.id));
+    expect((await get('/api/sources/shop', analyst)).body.source.events24h).toBe(5);
   });
 
   it('lists rejections with the field and reason; refuses roles without ingest:read', async () => {

@@ -5,6 +5,7 @@ import { systemClock } from '../../../platform/clock.ts';
 import type { TestApp } from '../../../test/test-app.ts';
 import { cliActor, createApiKey } from '../../auth/index.ts';
 import { ensureSource } from '../sources.ts';
+import { resolveInbox } from './resolve-inbox.ts';
 
 /** A write key for a new source, as the console would create it. */
 export const makeWriteKey = async (t: TestApp, source: string) =>
@@ -25,29 +26,45 @@ export const post = (t: TestApp, url: string, body: unknown, headers: Record<str
 
 export const gzipJson = (v: unknown): Buffer => gzipSync(Buffer.from(JSON.stringify(v)));
 
-export const countEvents = async (t: TestApp, source: string): Promise<number> =>
-  Number((await sql<{ n: number }>`select count(*)::int as n from customer_event where source_id = ${source}`.execute(t.db.db)).rows[0]?.n);
+/**
+ * Resolves every event waiting in the inbox, as the `ingest:resolve` job would (tests run no worker).
+ * The helpers below call it first, so they read what the worker will have written.
+ */
+export const settle = async (t: TestApp): Promise<number> => (await resolveInbox(t.db.db, systemClock)).resolved;
 
-export const countMessages = async (t: TestApp, source: string): Promise<number> =>
-  Number((await sql<{ n: number }>`select count(*)::int as n from ingest_message where source_id = ${source}`.execute(t.db.db)).rows[0]?.n);
+export const countPending = async (t: TestApp, source: string): Promise<number> =>
+  Number((await sql<{ n: number }>`select count(*)::int as n from ingest_inbox where source_id = ${source}`.execute(t.db.db)).rows[0]?.n);
 
-export const events = (t: TestApp, source: string) =>
-  t.db.db.selectFrom('customer_event').selectAll().where('source_id', '=', source).orderBy('occurred_at').orderBy('id').execute();
+const count = async (t: TestApp, table: 'customer_event' | 'ingest_message', source: string): Promise<number> => {
+  await settle(t);
+  return Number((await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where source_id = ${source}`.execute(t.db.db)).rows[0]?.n);
+};
+
+export const countEvents = (t: TestApp, source: string): Promise<number> => count(t, 'customer_event', source);
+
+export const countMessages = (t: TestApp, source: string): Promise<number> => count(t, 'ingest_message', source);
+
+export const events = async (t: TestApp, source: string) => {
+  await settle(t);
+  return t.db.db.selectFrom('customer_event').selectAll().where('source_id', '=', source).orderBy('occurred_at').orderBy('id').execute();
+};
 
 export const rejections = (t: TestApp, source: string) =>
   t.db.db.selectFrom('ingest_rejection').selectAll().where('source_id', '=', source).orderBy('id').execute();
 
 /** The root customer holding an identifier, if any. */
-export const ownerOf = async (t: TestApp, type: string, value: string): Promise<string | undefined> =>
-  (
-    await sql<{ root_id: string }>`
-      select c.root_id from customer_identifier i join customer c on c.id = i.customer_id where i.type = ${type} and i.value = ${value}`.execute(t.db.db)
-  ).rows[0]?.root_id;
+export const ownerOf = async (t: TestApp, type: string, value: string): Promise<string | undefined> => {
+  await settle(t);
+  const { rows } = await sql<{ root_id: string }>`
+    select c.root_id from customer_identifier i join customer c on c.id = i.customer_id where i.type = ${type} and i.value = ${value}`.execute(t.db.db);
+  return rows[0]?.root_id;
+};
 
 /** The 360° timeline of a root customer: every event of every record merged into it. */
-export const timeline = async (t: TestApp, root: string) =>
-  (
-    await sql<{ type: string; name: string | null; user_id: string | null; anonymous_id: string | null }>`
-      select e.type, e.name, e.user_id, e.anonymous_id from customer_event e join customer c on c.id = e.customer_id
-      where c.root_id = ${root} order by e.occurred_at, e.id`.execute(t.db.db)
-  ).rows;
+export const timeline = async (t: TestApp, root: string) => {
+  await settle(t);
+  const { rows } = await sql<{ type: string; name: string | null; user_id: string | null; anonymous_id: string | null }>`
+    select e.type, e.name, e.user_id, e.anonymous_id from customer_event e join customer c on c.id = e.customer_id
+    where c.root_id = ${root} order by e.occurred_at, e.id`.execute(t.db.db);
+  return rows;
+};

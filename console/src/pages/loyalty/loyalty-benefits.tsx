@@ -1,0 +1,189 @@
+import { PlusOutlined } from '@ant-design/icons';
+import { App, Button, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useApi } from '../../api/use-api';
+import { applyFieldErrors } from '../../components/apply-field-errors';
+import { ErrorAlert } from '../../components/error-alert';
+import { errorMessage } from '../../i18n/error-message';
+import { useSession } from '../../session/session-context';
+import { type Benefit, loyaltyApi, newKey, tierLabel } from './loyalty-api';
+
+type BenefitForm = {
+  name: string;
+  provider: 'own' | 'partner';
+  partnerName?: string;
+  pointsPrice: number;
+  stockTotal: number;
+  minTier?: string;
+  terms: string;
+};
+
+const CreateBenefitModal = ({ open, onClose }: { open: boolean; onClose: (changed: boolean) => void }) => {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<BenefitForm>();
+  const settings = useApi(() => loyaltyApi.settings(), []);
+  const [saving, setSaving] = useState(false);
+  const provider = Form.useWatch('provider', form);
+  const submit = async () => {
+    const v = await form.validateFields();
+    setSaving(true);
+    try {
+      await loyaltyApi.createBenefit({ ...v, partnerName: v.partnerName ?? null, minTier: v.minTier ?? null, validFrom: null, validUntil: null });
+      onClose(true);
+    } catch (reason) {
+      if (!applyFieldErrors(form, reason, ['name', 'partnerName', 'pointsPrice', 'stockTotal', 'terms'])) message.error(errorMessage(t, reason));
+    } finally {
+      setSaving(false);
+    }
+  };
+  const tiers = settings.data?.settings.tiers ?? [];
+  return (
+    <Modal
+      open={open}
+      title={t('loyalty.benefits.create')}
+      onCancel={() => onClose(false)}
+      onOk={() => submit().catch(() => undefined)}
+      confirmLoading={saving}
+      destroyOnHidden
+    >
+      <Form form={form} layout="vertical" initialValues={{ provider: 'own', pointsPrice: 100, stockTotal: 100 }}>
+        <Form.Item name="name" label={t('loyalty.benefits.name')} rules={[{ required: true }]}>
+          <Input maxLength={120} data-testid="benefit-name" />
+        </Form.Item>
+        <Form.Item name="provider" label={t('loyalty.benefits.provider')}>
+          <Select
+            options={[
+              { value: 'own', label: t('loyalty.benefits.own') },
+              { value: 'partner', label: t('loyalty.benefits.partner') },
+            ]}
+          />
+        </Form.Item>
+        {provider === 'partner' && (
+          <Form.Item name="partnerName" label={t('loyalty.benefits.partnerName')} rules={[{ required: true }]}>
+            <Input maxLength={120} />
+          </Form.Item>
+        )}
+        <Space>
+          <Form.Item name="pointsPrice" label={t('loyalty.benefits.price')} rules={[{ required: true }]}>
+            <InputNumber min={0} precision={0} data-testid="benefit-price" />
+          </Form.Item>
+          <Form.Item name="stockTotal" label={t('loyalty.benefits.stock')} rules={[{ required: true }]}>
+            <InputNumber min={0} precision={0} data-testid="benefit-stock" />
+          </Form.Item>
+          <Form.Item name="minTier" label={t('loyalty.benefits.minTier')}>
+            <Select allowClear style={{ width: 140 }} options={tiers.map((x) => ({ value: x.code, label: tierLabel(tiers, x.code, i18n.language) }))} />
+          </Form.Item>
+        </Space>
+        <Form.Item name="terms" label={t('loyalty.benefits.terms')} rules={[{ required: true }]}>
+          <Input.TextArea rows={3} maxLength={4000} data-testid="benefit-terms" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+};
+
+const RedeemModal = ({ benefit, onClose }: { benefit: Benefit | undefined; onClose: (changed: boolean) => void }) => {
+  const { t } = useTranslation();
+  const { message, modal } = App.useApp();
+  const [customerId, setCustomerId] = useState('');
+  const [key] = useState(newKey);
+  const [saving, setSaving] = useState(false);
+  const submit = async () => {
+    if (!benefit) return;
+    setSaving(true);
+    try {
+      const { redemption } = await loyaltyApi.redeem(benefit.id, customerId.trim(), key);
+      modal.success({
+        title: t('loyalty.benefits.redeemed'),
+        content: (
+          <Typography.Text code data-testid="coupon-code">
+            {redemption.code}
+          </Typography.Text>
+        ),
+      });
+      onClose(true);
+    } catch (reason) {
+      message.error(errorMessage(t, reason));
+    } finally {
+      setSaving(false);
+    }
+  };
+  return (
+    <Modal
+      open={Boolean(benefit)}
+      title={t('loyalty.benefits.redeemFor', { name: benefit?.name })}
+      onCancel={() => onClose(false)}
+      onOk={() => submit().catch(() => undefined)}
+      confirmLoading={saving}
+      destroyOnHidden
+    >
+      <Typography.Paragraph type="secondary">{benefit?.terms}</Typography.Paragraph>
+      <Input placeholder={t('loyalty.benefits.customerId')} value={customerId} onChange={(e) => setCustomerId(e.target.value)} data-testid="redeem-customer" />
+    </Modal>
+  );
+};
+
+export const LoyaltyBenefitsTab = () => {
+  const { t, i18n } = useTranslation();
+  const { can } = useSession();
+  const { data, error, loading, reload } = useApi(() => loyaltyApi.benefits(), []);
+  const settings = useApi(() => loyaltyApi.settings(), []);
+  const [creating, setCreating] = useState(false);
+  const [redeeming, setRedeeming] = useState<Benefit>();
+  const tiers = settings.data?.settings.tiers;
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+      <ErrorAlert error={error} />
+      {can('loyalty:manage') && (
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="benefit-create">
+          {t('loyalty.benefits.create')}
+        </Button>
+      )}
+      <Table
+        rowKey="id"
+        loading={loading}
+        dataSource={data?.items ?? []}
+        data-testid="benefits-table"
+        expandable={{ expandedRowRender: (b: Benefit) => <Typography.Paragraph style={{ margin: 0 }}>{b.terms}</Typography.Paragraph> }}
+        columns={[
+          { title: t('loyalty.benefits.name'), dataIndex: 'name' },
+          {
+            title: t('loyalty.benefits.provider'),
+            key: 'provider',
+            render: (_: unknown, b: Benefit) =>
+              b.provider === 'own' ? <Tag color="blue">{t('loyalty.benefits.own')}</Tag> : <Tag color="purple">{b.partnerName}</Tag>,
+          },
+          { title: t('loyalty.benefits.price'), dataIndex: 'pointsPrice' },
+          { title: t('loyalty.benefits.minTier'), dataIndex: 'minTier', render: (c: string | null) => tierLabel(tiers, c, i18n.language) },
+          { title: t('loyalty.benefits.stock'), key: 'stock', render: (_: unknown, b: Benefit) => `${b.stockLeft} / ${b.stockTotal}` },
+          {
+            title: '',
+            key: 'actions',
+            render: (_: unknown, b: Benefit) =>
+              can('loyalty:write') && (
+                <Button size="small" disabled={b.stockLeft === 0 || !b.active} onClick={() => setRedeeming(b)} data-testid={`redeem-${b.id}`}>
+                  {t('loyalty.benefits.redeem')}
+                </Button>
+              ),
+          },
+        ]}
+      />
+      <CreateBenefitModal
+        open={creating}
+        onClose={(changed) => {
+          setCreating(false);
+          if (changed) reload();
+        }}
+      />
+      <RedeemModal
+        benefit={redeeming}
+        onClose={(changed) => {
+          setRedeeming(undefined);
+          if (changed) reload();
+        }}
+      />
+    </Space>
+  );
+};

@@ -1,0 +1,35 @@
+import { sql } from 'kysely';
+import type { Clock } from '../../../platform/clock.ts';
+import type { Db } from '../../../platform/db.ts';
+import type { Logger } from '../../../platform/logger.ts';
+import { recordAudit } from '../../audit/index.ts';
+import { cliActor } from '../../auth/index.ts';
+import { loadIdentityRules, type ReresolutionReport, reresolveAll } from '../../identity/index.ts';
+import { DEMO_SOURCES } from './demo-channels.ts';
+
+/**
+ * Merges the demo company's cross-channel duplicates once, right after they were generated, as an
+ * operator would with `guanxi identity reresolve --apply`: the console then lists unified customers and
+ * the identity page reports what was merged. Later starts leave the graph alone, so merges undone in the
+ * console stay undone. Returns undefined when there was nothing to do.
+ */
+export const resolveDemoIdentities = async (deps: { db: Db; clock: Clock; logger: Logger }): Promise<ReresolutionReport | undefined> => {
+  const { db, clock, logger } = deps;
+  const { rows } = await sql<{ resolved: boolean }>`
+    select exists (select 1 from customer where merged_into is not null and source = any(${DEMO_SOURCES}::text[])) as resolved`.execute(db);
+  if (rows[0]?.resolved) return undefined;
+  const report = await reresolveAll(db, clock, await loadIdentityRules(db), { apply: true });
+  if (report.duplicates > 0) {
+    await db.transaction().execute((trx) =>
+      recordAudit(trx, clock, cliActor('guanxi demo'), {
+        action: 'identity.reresolve',
+        details: { merged: report.duplicates, conflicted: report.conflicted },
+      }),
+    );
+  }
+  logger.info(
+    { records: report.roots, merged: report.duplicates, duplicateRate: report.duplicateRate, conflicted: report.conflicted, seconds: report.seconds },
+    'demo identities resolved',
+  );
+  return report;
+};

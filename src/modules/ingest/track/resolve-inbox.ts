@@ -1,0 +1,137 @@
+import { sql } from 'kysely';
+import type { Clock } from '../../../platform/clock.ts';
+import type { Db, Trx } from '../../../platform/db.ts';
+import { loadIdentityRules, type ResolveInput, resolveIdentities } from '../../identity/index.ts';
+import type { EventType } from '../ingest.tables.ts';
+import { recordRejections } from '../sources.ts';
+import { planIdentity } from './identity-inputs.ts';
+import type { TrackedMessage } from './tracked-message.ts';
+
+export const DEFAULT_RESOLVE_BATCH = 2_000;
+
+type InboxRow = {
+  /** The row's physical address: it is locked, so it stays put until this transaction ends. */
+  ctid: string;
+  source_id: string;
+  message_id: string;
+  event_id: string;
+  type: EventType;
+  name: string | null;
+  user_id: string | null;
+  anonymous_id: string | null;
+  occurred_at: Date;
+  received_at: Date;
+  path: string;
+  identity: { linkedIds: TrackedMessage['linkedIds']; personTraits: TrackedMessage['personTraits'] } | null;
+};
+
+const RETRYABLE = new Set(['40P01', '40001']);
+
+const claimKey = (sourceId: string, messageId: string) => `${sourceId}\u0001${messageId}`;
+
+/**
+ * Resolves one batch of the inbox, oldest first, in one transaction: the customers of its events are
+ * resolved in one `resolveIdentities` call (linking, creating and merging as the identity rules say;
+ * unusable identifier traits become rejections), then one statement moves the rows into customer_event,
+ * claiming each in ingest_message (so a message is stored once, however often it was accepted: one
+ * re-sent after it was resolved is dropped here). Rows
+ * another resolver holds are skipped. Returns how many inbox rows it took.
+ */
+export const resolveInboxBatch = async (trx: Trx, clock: Clock, limit = DEFAULT_RESOLVE_BATCH): Promise<number> => {
+  const { rows } = await sql<InboxRow>`
+    select ctid::text, source_id, message_id, event_id, type, name, user_id, anonymous_id, occurred_at, received_at, path, identity
+    from ingest_inbox order by seq limit ${limit} for update skip locked`.execute(trx);
+  if (rows.length === 0) return 0;
+
+  const rules = await loadIdentityRules(trx);
+  const bySource = new Map<string, number[]>();
+  rows.forEach((r, n) => {
+    bySource.set(r.source_id, [...(bySource.get(r.source_id) ?? []), n]);
+  });
+  const inputs: ResolveInput[] = [];
+  const inputOf: number[] = [];
+  const rejected: Parameters<typeof recordRejections>[1] = [];
+  for (const [sourceId, indexes] of bySource) {
+    const messages: TrackedMessage[] = indexes.map((n) => {
+      const r = rows[n] as InboxRow;
+      return {
+        path: r.path,
+        messageId: r.message_id,
+        type: r.type,
+        name: r.name,
+        userId: r.user_id,
+        anonymousId: r.anonymous_id,
+        linkedIds: r.identity?.linkedIds ?? [],
+        personTraits: r.identity?.personTraits ?? [],
+        properties: {},
+        traits: {},
+        context: {},
+        occurredAt: r.occurred_at,
+      };
+    });
+    const plan = planIdentity(messages, { sourceId, phoneRegion: rules.phoneRegion });
+    indexes.forEach((n, i) => {
+      inputOf[n] = inputs.length + (plan.inputOf[i] as number);
+    });
+    inputs.push(...plan.inputs);
+    const at = rows[indexes[0] as number]?.received_at ?? clock.now();
+    for (const r of plan.rejected) rejected.push({ sourceId, type: r.type, name: r.name, field: r.path, reason: r.message, at });
+  }
+  const { resolutions } = await resolveIdentities(trx, clock, rules, inputs, 'tracking');
+
+  // Claimed first, then moved: the insert reads each row's customer from a keyed object instead of a join,
+  // as the planner cannot estimate the rows of data-modifying CTEs (it nested-looped them, 2000 × 2000).
+  const customerOf = (n: number) => resolutions[inputOf[n] as number]?.customerId ?? '';
+  const { rows: claimed } = await sql<{ source_id: string; message_id: string }>`
+    insert into ingest_message (source_id, message_id, customer_id, event_id, received_at)
+    select * from unnest(${rows.map((r) => r.source_id)}::text[], ${rows.map((r) => r.message_id)}::text[], ${rows.map((_, n) => customerOf(n))}::text[],
+      ${rows.map((r) => r.event_id)}::text[], ${rows.map((r) => r.received_at)}::timestamptz[])
+    on conflict do nothing
+    returning source_id, message_id`.execute(trx);
+  const index = new Map(rows.map((r, n) => [claimKey(r.source_id, r.message_id), n]));
+  const owner: Record<string, string> = {};
+  for (const c of claimed) {
+    const k = claimKey(c.source_id, c.message_id);
+    owner[k] = customerOf(index.get(k) as number);
+  }
+  await sql`
+    with moved as (
+      delete from ingest_inbox i where i.ctid = any(${rows.map((r) => r.ctid)}::tid[])
+      returning i.*, i.source_id || chr(1) || i.message_id as k
+    )
+    insert into customer_event (customer_id, id, source_id, message_id, type, name, user_id, anonymous_id, properties, traits, context, occurred_at, received_at)
+    select ${JSON.stringify(owner)}::jsonb ->> m.k, m.event_id, m.source_id, m.message_id, m.type, m.name, m.user_id, m.anonymous_id,
+      m.properties::jsonb, m.traits::jsonb, m.context::jsonb, m.occurred_at, m.received_at
+    from moved m where ${JSON.stringify(owner)}::jsonb ? m.k`.execute(trx);
+  await recordRejections(trx, rejected);
+  return rows.length;
+};
+
+/**
+ * Resolves the inbox batch by batch, each in its own transaction, until it is empty or `maxMillis` have
+ * passed (a job then enqueues itself again). Deadlocks with concurrent identity writers (imports) retry
+ * the batch; nothing of it was committed. Returns the number of events resolved.
+ */
+export const resolveInbox = async (
+  db: Db,
+  clock: Clock,
+  options: { batchSize?: number; maxMillis?: number } = {},
+): Promise<{ resolved: number; more: boolean }> => {
+  const limit = options.batchSize ?? DEFAULT_RESOLVE_BATCH;
+  const deadline = performance.now() + (options.maxMillis ?? Number.POSITIVE_INFINITY);
+  let resolved = 0;
+  for (;;) {
+    let n = 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        n = await db.transaction().execute((trx) => resolveInboxBatch(trx, clock, limit));
+        break;
+      } catch (e) {
+        if (attempt >= 5 || !RETRYABLE.has(String((e as { code?: unknown }).code))) throw e;
+      }
+    }
+    resolved += n;
+    if (n < limit) return { resolved, more: false };
+    if (performance.now() > deadline) return { resolved, more: true };
+  }
+};

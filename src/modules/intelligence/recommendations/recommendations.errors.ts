@@ -1,0 +1,1 @@
+export type RecommendationsErrorCode = 'recommendations.switch_unchanged';

@@ -1,0 +1,54 @@
+import type { Db } from '../../../platform/db.ts';
+import type { ChurnFactorView } from './list-churn-risk.ts';
+import type { Quadrant } from './score-clv.ts';
+
+export type CustomerScores = {
+  clv: {
+    runId: string;
+    pAlive: number;
+    expectedPurchases30d: number;
+    expectedPurchases90d: number;
+    expectedPurchases365d: number;
+    expectedSpendFen: number;
+    clv12mFen: number;
+    value12mFen: number;
+    potentialIndex: number;
+    quadrant: Quadrant;
+    frequency: number;
+    recencyDays: number;
+    ageDays: number;
+    scoredAt: Date;
+  } | null;
+  churn: { runId: string; risk: number; value12mFen: number; factors: ChurnFactorView[]; scoredAt: Date } | null;
+};
+
+/** The stored scores of one root customer (none when it never bought, or was not active for churn). */
+export const getCustomerScores = async (db: Db, rootId: string): Promise<CustomerScores> => {
+  const [clv, churn] = await Promise.all([
+    db.selectFrom('clv_score').selectAll().where('customer_id', '=', rootId).executeTakeFirst(),
+    db.selectFrom('churn_score').selectAll().where('customer_id', '=', rootId).executeTakeFirst(),
+  ]);
+  return {
+    clv: clv
+      ? {
+          runId: clv.run_id,
+          pAlive: clv.p_alive,
+          expectedPurchases30d: clv.expected_purchases_30d,
+          expectedPurchases90d: clv.expected_purchases_90d,
+          expectedPurchases365d: clv.expected_purchases_365d,
+          expectedSpendFen: Number(clv.expected_spend_fen),
+          clv12mFen: Number(clv.clv_12m_fen),
+          value12mFen: Number(clv.value_12m_fen),
+          potentialIndex: clv.potential_index,
+          quadrant: clv.quadrant as Quadrant,
+          frequency: clv.frequency,
+          recencyDays: clv.recency_days,
+          ageDays: clv.age_days,
+          scoredAt: clv.scored_at,
+        }
+      : null,
+    churn: churn
+      ? { runId: churn.run_id, risk: churn.risk, value12mFen: Number(churn.value_12m_fen), factors: churn.factors, scoredAt: churn.scored_at }
+      : null,
+  };
+};

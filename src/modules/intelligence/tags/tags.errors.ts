@@ -1,0 +1,1 @@
+export type TagsErrorCode = 'tags.not_found' | 'tags.invalid_definition' | 'tags.name_taken' | 'tags.not_manual';

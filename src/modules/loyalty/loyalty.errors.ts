@@ -1,0 +1,16 @@
+export type LoyaltyErrorCode =
+  | 'loyalty.not_a_member'
+  | 'loyalty.insufficient_points'
+  | 'loyalty.idempotency_conflict'
+  | 'loyalty.over_operation_limit'
+  | 'loyalty.daily_budget_exceeded'
+  | 'loyalty.grant_not_found'
+  | 'loyalty.grant_state'
+  | 'loyalty.same_approver'
+  | 'loyalty.benefit_not_found'
+  | 'loyalty.out_of_stock'
+  | 'loyalty.benefit_unavailable'
+  | 'loyalty.tier_too_low'
+  | 'loyalty.invalid_settings'
+  | 'loyalty.cocreation_not_found'
+  | 'loyalty.reconcile_failed';
