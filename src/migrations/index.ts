@@ -8,6 +8,7 @@ import * as m20261122_0006 from './20261122_0006_segmentation.ts';
 import * as m20261122_0007 from './20261122_0007_scoring.ts';
 import * as m20261122_0008 from './20261122_0008_tags_recommendations.ts';
 import * as m20261122_0009 from './20261122_0009_loyalty.ts';
+import * as m20261122_0010 from './20261122_0010_analytics_unified.ts';
 
 /** Append-only list; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -15,9 +16,10 @@ export const migrations: Record<string, Migration> = {
   '20261122_0002_data_and_identity': m20261122_0002,
   '20261122_0003_profile_views': m20261122_0003,
   '20261122_0004_list_indexes': m20261122_0004,
+  '20261122_0005_ingest_inbox': m20261122_0005,
   '20261122_0006_segmentation': m20261122_0006,
   '20261122_0007_scoring': m20261122_0007,
   '20261122_0008_tags_recommendations': m20261122_0008,
-  '20261122_0005_ingest_inbox': m20261122_0005,
   '20261122_0009_loyalty': m20261122_0009,
+  '20261122_0010_analytics_unified': m20261122_0010,
 };
