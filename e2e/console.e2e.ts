@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser.ts';
+import { launchBrowser, switchToEnglish } from './browser.ts';
 import { type DemoServer, startDemoServer } from './server.ts';
 
 const PORT = Number(process.env.GUANXI_E2E_PORT ?? 4350);
@@ -114,7 +114,7 @@ describe('console journeys', () => {
   it('creates a write key for a source the admin picks, and lists the key with its source', async () => {
     const page = await newPage('en-US');
     await signIn(page, server.email, server.password);
-    await page.getByTestId('lang-en').click();
+    await switchToEnglish(page);
     await page.getByTestId('nav-api-keys').click();
     await page.getByTestId('api-key-create').click();
     await page.getByTestId('api-key-name').fill('E2E store tills');
@@ -134,7 +134,7 @@ describe('console journeys', () => {
     const page = await newPage('en-US');
     await signIn(page, server.email, server.password);
     // The admin's saved language (中文, from the journey above) wins over the browser's; switch explicitly.
-    await page.getByTestId('lang-en').click();
+    await switchToEnglish(page);
     await page.getByTestId('nav-audit').click();
     await expect.poll(() => page.locator('body').textContent()).toContain('Sign-in');
     await page.getByTestId('audit-verify').click();

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser.ts';
+import { fetchJson, launchBrowser, signedInPage } from './browser.ts';
 import { type DemoServer, startDemoServer } from './server.ts';
 
 const PORT = Number(process.env.GUANXI_E2E_PORT ?? 4350) + 4;
@@ -15,19 +15,12 @@ describe('360° customer view and identity', () => {
   let browser: Browser;
   let page: Page;
 
-  const getJson = <T>(path: string): Promise<T> => page.evaluate(async (p) => (await fetch(p)).json(), path) as Promise<T>;
+  const getJson = <T>(path: string): Promise<T> => fetchJson<T>(page, path);
 
   beforeAll(async () => {
     server = await startDemoServer({ port: PORT, pgPort: PORT + 10_000, customers: 300 });
     browser = await launchBrowser();
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    await page.goto(server.url);
-    await page.getByTestId('login-email').fill(server.email);
-    await page.getByTestId('login-password').fill(server.password);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('logout').waitFor();
-    await page.getByTestId('lang-en').click();
+    page = await signedInPage(browser, server);
   });
 
   afterAll(async () => {
