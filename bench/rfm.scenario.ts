@@ -7,7 +7,7 @@ import type { Db } from '../src/platform/db.ts';
 const DAY_MS = 86_400_000;
 const SOURCE = 'rfmbench';
 /** The generated history ends here; the first run is at this date, the second a quarter later. */
-const AS_OF = new Date('2026-01-01T00:00:00Z');
+export const AS_OF = new Date('2026-01-01T00:00:00Z');
 
 type Progress = (p: { phase: string; done: number; total: number }) => void;
 
@@ -209,7 +209,7 @@ const timeApp = async (db: Db, asOf: Date, commit: boolean) => {
 };
 
 /** Raw SQL and Guanxi alternately, `reps` times each, every run rolled back; the fastest of each (the least disturbed). */
-const compare = async (db: Db, pool: pg.Pool, asOf: Date, reps: number, label: string, onProgress: Progress) => {
+export const compare = async (db: Db, pool: pg.Pool, asOf: Date, reps: number, label: string, onProgress: Progress) => {
   const raw: number[] = [];
   const app: number[] = [];
   let rawChanges = 0;

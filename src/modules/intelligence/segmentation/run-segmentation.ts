@@ -281,25 +281,27 @@ const applyStages = async (trx: Trx, p: { runId: string; asOf: Date }): Promise<
 };
 
 const summarize = async (trx: Trx, runId: string): Promise<RunSummary & { customers: number }> => {
-  const [tiers, movement, stages, stageMovement, heatmap] = [
-    await sql<{ tier: string; customers: number }>`select tier, count(*)::int as customers from seg_result group by tier order by tier`.execute(trx),
-    await sql<{ fromSchemeId: string | null; fromTier: string | null; toTier: string; customers: number }>`
-      select from_scheme_id as "fromSchemeId", from_tier as "fromTier", tier as "toTier", count(*)::int as customers
-      from seg_tier_diff group by 1, 2, 3 order by 1, 2, 3`.execute(trx),
-    await sql<{ stage: LifecycleStage; customers: number }>`select stage, count(*)::int as customers from seg_result group by stage order by stage`.execute(
-      trx,
-    ),
-    await sql<{ fromStage: LifecycleStage | null; toStage: LifecycleStage; customers: number }>`
-      select from_stage as "fromStage", stage as "toStage", count(*)::int as customers from seg_stage_diff group by 1, 2 order by 1, 2`.execute(trx),
-    await sql<{ r: number; f: number; customers: number; avgMonetaryFen: number }>`
-      select r, f, count(*)::int as customers, round(avg(monetary_fen))::bigint as "avgMonetaryFen"
-      from rfm_score where run_id = ${runId} group by r, f order by r, f`.execute(trx),
-  ];
+  // Movements carry the distributions too (sum by destination): two scans of the diffs, one of the scores.
+  const movement = await sql<{ fromSchemeId: string | null; fromTier: string | null; toTier: string; customers: number }>`
+    select from_scheme_id as "fromSchemeId", from_tier as "fromTier", tier as "toTier", count(*)::int as customers
+    from seg_tier_diff group by 1, 2, 3 order by 1, 2, 3`.execute(trx);
+  const stageMovement = await sql<{ fromStage: LifecycleStage | null; toStage: LifecycleStage; customers: number }>`
+    select from_stage as "fromStage", stage as "toStage", count(*)::int as customers from seg_stage_diff group by 1, 2 order by 1, 2`.execute(trx);
+  const heatmap = await sql<{ r: number; f: number; customers: number; avgMonetaryFen: number }>`
+    select r, f, count(*)::int as customers, round(avg(monetary_fen))::bigint as "avgMonetaryFen"
+    from rfm_score where run_id = ${runId} group by r, f order by r, f`.execute(trx);
+  const totals = <K extends string>(rows: { key: K; customers: number }[]) => {
+    const byKey = new Map<K, number>();
+    for (const r of rows) byKey.set(r.key, (byKey.get(r.key) ?? 0) + r.customers);
+    return [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  };
+  const tiers = totals(movement.rows.map((m) => ({ key: m.toTier, customers: m.customers }))).map(([tier, customers]) => ({ tier, customers }));
+  const stages = totals(stageMovement.rows.map((m) => ({ key: m.toStage, customers: m.customers }))).map(([stage, customers]) => ({ stage, customers }));
   return {
-    customers: tiers.rows.reduce((n, t) => n + t.customers, 0),
-    tiers: tiers.rows,
+    customers: tiers.reduce((n, t) => n + t.customers, 0),
+    tiers,
     movement: movement.rows,
-    stages: stages.rows,
+    stages,
     stageMovement: stageMovement.rows,
     heatmap: heatmap.rows,
   };
