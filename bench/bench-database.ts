@@ -6,9 +6,11 @@ import { type OpenDatabase, openDatabase } from '../src/platform/database.ts';
 import { assertIdentifier, ensureDatabase, withDatabase } from '../src/platform/db.ts';
 import type { Logger } from '../src/platform/logger.ts';
 
-export const BENCH_DATA_DIR = '.guanxi/bench-pg';
 export const BENCH_DATABASE = 'guanxi_bench';
 const DEFAULT_BENCH_PG_PORT = '54340';
+const benchPort = (): string => process.env.GUANXI_BENCH_PG_PORT ?? DEFAULT_BENCH_PG_PORT;
+/** One cluster per port, so two benches on different ports never share (or wipe) a data directory. */
+export const benchDataDir = (): string => (benchPort() === DEFAULT_BENCH_PG_PORT ? '.guanxi/bench-pg' : `.guanxi/bench-pg-${benchPort()}`);
 
 export type BenchDatabase = OpenDatabase & { config: Config; serverVersion: string };
 
@@ -48,18 +50,19 @@ const recreateDatabase = async (adminUrl: string, name: string) => {
 
 /**
  * The bench's own database, never the application's: with DATABASE_URL set, a database `guanxi_bench` on that
- * server; otherwise an embedded PostgreSQL under `.guanxi/bench-pg` on GUANXI_BENCH_PG_PORT (default 54340).
+ * server; otherwise an embedded PostgreSQL on GUANXI_BENCH_PG_PORT (default 54340) under `.guanxi/bench-pg`
+ * (`.guanxi/bench-pg-<port>` for another port).
  * `fresh` starts from an empty, newly migrated database.
  */
 export const openBenchDatabase = async (options: { fresh: boolean; logger: Logger }): Promise<BenchDatabase> => {
   const adminUrl = process.env.DATABASE_URL;
   if (adminUrl) await (options.fresh ? recreateDatabase(adminUrl, BENCH_DATABASE) : ensureDatabase(adminUrl, BENCH_DATABASE));
-  if (!adminUrl && options.fresh) wipeEmbeddedCluster(BENCH_DATA_DIR);
+  if (!adminUrl && options.fresh) wipeEmbeddedCluster(benchDataDir());
   const config = loadConfig({
     ...process.env,
     GUANXI_LOG_LEVEL: process.env.GUANXI_LOG_LEVEL ?? 'warn',
-    GUANXI_DATA_DIR: BENCH_DATA_DIR,
-    GUANXI_PG_PORT: process.env.GUANXI_BENCH_PG_PORT ?? DEFAULT_BENCH_PG_PORT,
+    GUANXI_DATA_DIR: benchDataDir(),
+    GUANXI_PG_PORT: benchPort(),
     DATABASE_URL: adminUrl ? withDatabase(adminUrl, BENCH_DATABASE) : undefined,
     GUANXI_WORKER_ENABLED: 'false',
   });

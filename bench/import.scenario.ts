@@ -78,7 +78,8 @@ const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** di
  * Bulk import of `rows` order lines (default 1,000,000; about 200k customers by phone) through the import
  * use case — identity resolution, orders with lines, order summaries — next to PostgreSQL's COPY of the
  * same file into a bare scratch table in the same run, plus a second import of the file (all duplicates)
- * and the peak resident memory while importing.
+ * and the peak resident memory while importing; `phaseSeconds: …` say where the first import's time went
+ * (reading and parsing into the staging table, customers, orders, order summaries).
  *
  * Call: `await importScenario({ db: database.db, pool: database.pool, rows: 1_000_000, dir: '.guanxi/bench-import' })`
  * on a freshly migrated database.
@@ -97,7 +98,8 @@ export async function importScenario(options: { db: Db; pool: pg.Pool; rows?: nu
   const sampler = setInterval(() => {
     peak[half] = Math.max(peak[half], process.memoryUsage().rss);
   }, 50);
-  const importOnce = async () => {
+  const phases: Record<string, number> = {};
+  const importOnce = async (onPhase?: (phase: string, milliseconds: number) => void) => {
     const started = performance.now();
     half = 'first';
     const summary = await importFile(options.db, systemClock, systemActor('bench'), {
@@ -108,13 +110,16 @@ export async function importScenario(options: { db: Db; pool: pg.Pool; rows?: nu
       onProgress: (p) => {
         if (p.rows >= rows / 2) half = 'second';
       },
+      onPhase,
     });
     return { summary, seconds: (performance.now() - started) / 1000 };
   };
   let first: Awaited<ReturnType<typeof importOnce>>;
   let again: Awaited<ReturnType<typeof importOnce>>;
   try {
-    first = await importOnce();
+    first = await importOnce((phase, ms) => {
+      phases[`phaseSeconds: ${phase}`] = round((phases[`phaseSeconds: ${phase}`] ?? 0) + ms / 1000, 2);
+    });
     again = await importOnce();
   } finally {
     clearInterval(sampler);
@@ -158,5 +163,6 @@ export async function importScenario(options: { db: Db; pool: pg.Pool; rows?: nu
     baselineRssMegabytes: round(baselineRss / 2 ** 20),
     peakRssFirstHalfMegabytes: round(peak.first / 2 ** 20),
     peakRssSecondHalfMegabytes: round(peak.second / 2 ** 20),
+    ...phases,
   };
 }

@@ -141,6 +141,10 @@ export const rawSql = (asOf: Date, runId: string): string => {
     from raw_result s left join lifecycle_customer l on l.customer_id = s.id;
     insert into lifecycle_change (customer_id, run_id, from_stage, to_stage, changed_at)
     select id, '${runId}', from_stage, stage, ${now} from raw_stage where changed;
+    insert into outbox_event (id, topic, customer_id, payload, created_at)
+    select gx_id('obx', now(), '${runId}:stage:' || id), 'customer.lifecycle_changed', id,
+           jsonb_build_object('customerId', id, 'runId', '${runId}', 'from', from_stage, 'to', stage, 'at', '${asOf.toISOString()}'), now()
+    from raw_stage where changed;
     insert into lifecycle_customer (customer_id, stage, since, run_id)
     select id, stage, ${now}, '${runId}' from raw_stage where changed
     on conflict (customer_id) do update set stage = excluded.stage, since = excluded.since, run_id = excluded.run_id;
@@ -236,7 +240,7 @@ export type RfmBenchResult = Record<string, number | string | boolean>;
 /**
  * RFM + tiers + lifecycle over `customers` generated customers (≈10 orders each) plus whatever the
  * database already holds: Guanxi's run next to the same computation as hand-written SQL, for the first run
- * (every customer gets a tier: a change, a history row and an event each) and a re-run a quarter later
+ * (every customer gets a tier and a stage: a change, a history row and an event each) and a re-run a quarter later
  * (only changes written). Both contenders run alternately on the same data and are rolled back.
  */
 export const runRfmBench = async (db: Db, pool: pg.Pool, customers: number, onProgress: Progress): Promise<RfmBenchResult> => {
@@ -269,12 +273,14 @@ export const runRfmBench = async (db: Db, pool: pg.Pool, customers: number, onPr
     firstRunAll: `Guanxi ${list(first.appAll)}; raw ${list(first.rawAll)}`,
     firstRunTierChanges: first.run.tierChanges,
     firstRunRawTierChanges: first.rawChanges,
+    firstRunStageChanges: first.run.stageChanges,
     reRunSeconds: round(second.app),
     reRunRawSqlSeconds: round(second.raw),
     reRunRatio: round(second.app / second.raw),
     reRunAll: `Guanxi ${list(second.appAll)}; raw ${list(second.rawAll)}`,
     reRunTierChanges: second.run.tierChanges,
     reRunRawTierChanges: second.rawChanges,
+    reRunStageChanges: second.run.stageChanges,
     scored: first.run.scored,
     ...Object.fromEntries(Object.entries(first.phases).map(([k, v]) => [`firstRunPhase: ${k}`, v])),
     ...Object.fromEntries(Object.entries(second.phases).map(([k, v]) => [`reRunPhase: ${k}`, v])),

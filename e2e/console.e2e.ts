@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, switchToEnglish } from './browser.ts';
+import { clickNav } from './nav.ts';
 import { type DemoServer, startDemoServer } from './server.ts';
 
 const PORT = Number(process.env.GUANXI_E2E_PORT ?? 4350);
@@ -115,7 +116,7 @@ describe('console journeys', () => {
     const page = await newPage('en-US');
     await signIn(page, server.email, server.password);
     await switchToEnglish(page);
-    await page.getByTestId('nav-api-keys').click();
+    await clickNav(page, 'api-keys');
     await page.getByTestId('api-key-create').click();
     await page.getByTestId('api-key-name').fill('E2E store tills');
     // The demo's channels are sources; pick the store POS one.

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchJson, launchBrowser, signedInPage } from './browser.ts';
+import { clickNav } from './nav.ts';
 import { type DemoServer, startDemoServer } from './server.ts';
 
 const PORT = Number(process.env.GUANXI_E2E_PORT ?? 4350) + 4;
@@ -32,6 +33,16 @@ describe('360° customer view and identity', () => {
     await page.getByTestId('nav-dashboard').click();
     await expect.poll(() => page.getByTestId('kpi-link-rate').textContent(), SLOW).toMatch(/\d+\.\d%/);
     expect(await page.getByTestId('kpi-duplicate-rate').textContent()).toMatch(/\d+\.\d%/);
+  });
+
+  it('names anonymous visitors "Anonymous visitor · <short id>" instead of leaving their name blank', async () => {
+    // Visitors who never signed in are known by their anonymous id only; blank names sort first.
+    const { items } = await getJson<{ items: Customer[] }>('/api/customers?pageSize=1&sort=displayName&order=asc');
+    const visitor = items[0] as Customer;
+    expect(visitor.displayName).toBe('');
+    await page.goto(`${server.url}/customers/${visitor.id}`);
+    const label = new RegExp(`^(匿名访客|Anonymous visitor) · ${visitor.id.slice(-6)}$`);
+    await expect.poll(() => page.getByTestId('customer-detail-name').textContent(), SLOW).toMatch(label);
   });
 
   it('pages through the timeline as it scrolls and filters it by kind', async () => {
@@ -90,7 +101,7 @@ describe('360° customer view and identity', () => {
   });
 
   it('edits and saves the identity rules', async () => {
-    await page.getByTestId('nav-identity').click();
+    await clickNav(page, 'identity');
     await page.getByTestId('identity-rules-form').waitFor();
     await page.getByTestId('rules-quarantine').fill('5');
     await page.getByTestId('rules-save').click();

@@ -2,6 +2,7 @@ import iconv from 'iconv-lite';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser.ts';
+import { clickNav } from './nav.ts';
 import { type DemoServer, startDemoServer } from './server.ts';
 
 const PORT = Number(process.env.GUANXI_E2E_PORT ?? 4350) + 6;
@@ -41,7 +42,7 @@ describe('data in: file import and the event debugger', () => {
   it('imports a GB18030 file with Chinese headers, as Excel in China writes it, and finds the customers', async () => {
     const csv =
       '会员号,姓名,手机,邮箱\r\nE2E001,导入甲,13911110001,jia@e2e.example\r\nE2E002,导入乙,13911110002,yi@e2e.example\r\nE2E003,导入丙,12,bing@e2e.example\r\n';
-    await page.getByTestId('nav-imports').click();
+    await clickNav(page, 'imports');
     await page
       .getByTestId('import-dropzone')
       .locator('input[type=file]')
@@ -78,7 +79,7 @@ describe('data in: file import and the event debugger', () => {
     });
     expect(bad.status).toBe(400);
 
-    await page.getByTestId('nav-sources').click();
+    await clickNav(page, 'sources');
     await page.getByTestId(`source-link-${created.apiKey.sourceId}`).click();
     await expect.poll(() => page.getByTestId('debugger-events').textContent(), SLOW).toContain('E2E Checkout Started');
     await page.getByRole('tab').nth(1).click();

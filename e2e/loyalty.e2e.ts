@@ -58,5 +58,19 @@ describe('loyalty console', () => {
     await expect.poll(() => page.getByTestId('coupon-code').textContent(), SLOW).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
     const after = await getJson<{ items: { id: string; stockLeft: number }[] }>('/api/loyalty/benefits');
     expect(after.items.find((b) => b.id === coupon.id)?.stockLeft).toBe(coupon.stockLeft - 1);
+
+    // Withdraw that benefit in its edit form: the catalogue says so and it can no longer be redeemed.
+    await page.getByRole('button', { name: 'OK' }).click();
+    await page.getByRole('button', { name: 'OK' }).waitFor({ state: 'hidden', ...SLOW });
+    await page.getByTestId(`benefit-edit-${coupon.id}`).click();
+    await page.getByTestId('benefit-active').click();
+    await page.getByRole('button', { name: 'OK' }).click();
+    await expect
+      .poll(
+        async () => (await getJson<{ items: { id: string; active: boolean }[] }>('/api/loyalty/benefits')).items.find((b) => b.id === coupon.id)?.active,
+        SLOW,
+      )
+      .toBe(false);
+    await expect.poll(() => page.getByTestId(`redeem-${coupon.id}`).isDisabled(), SLOW).toBe(true);
   }, 120_000);
 });

@@ -1,12 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchJson, launchBrowser, signedInPage } from './browser.ts';
+import { clickNav } from './nav.ts';
 import { type DemoServer, startDemoServer } from './server.ts';
 
 const PORT = Number(process.env.GUANXI_E2E_PORT ?? 4350) + 17;
 const SLOW = { timeout: 15_000 };
 
-type Tag = { id: string; name: string; kind: string; customers: number };
+type Tag = { id: string; name: string; kind: string; customers: number; archivedAt: string | null };
 
 describe('tags and recommendations', () => {
   let server: DemoServer;
@@ -31,7 +32,7 @@ describe('tags and recommendations', () => {
     const presets = (await getJson<{ items: Tag[] }>('/api/tags')).items;
     expect(presets.find((t) => t.name === '本月活跃')?.customers).toBeGreaterThan(0);
 
-    await page.getByTestId('nav-tags').click();
+    await clickNav(page, 'tags');
     await page.getByTestId('tag-row-高价值客户').waitFor(SLOW);
     await page.getByTestId('tag-create').click();
     await page.getByTestId('tag-name').fill('E2E repeat buyers');
@@ -67,7 +68,7 @@ describe('tags and recommendations', () => {
   });
 
   it('shows the model against most-popular and the emergency stop switches every list to most-popular', async () => {
-    await page.getByTestId('nav-recommendations').click();
+    await clickNav(page, 'recommendations');
     await expect.poll(() => page.getByTestId('recommendations-hit-rate').textContent(), SLOW).toMatch(/\d+\.\d%/);
     await page.getByTestId('recommendations-switch').click();
     await page.getByTestId('recommendations-switch-reason').fill('E2E: regulator inquiry');
@@ -85,5 +86,20 @@ describe('tags and recommendations', () => {
     await page.getByTestId('recommendations-switch-reason').fill('E2E: resolved');
     await page.getByTestId('recommendations-switch-confirm').click();
     await page.getByTestId('recommendations-running').waitFor(SLOW);
+  });
+
+  it('archives a tag (off the list and out of new assignments) and restores it, each after a confirmation', async () => {
+    const archivedAt = async () => (await getJson<{ items: Tag[] }>('/api/tags')).items.find((t) => t.name === 'VIP 关怀')?.archivedAt ?? null;
+    await clickNav(page, 'tags');
+    await page.getByTestId('tag-archive-VIP 关怀').click();
+    await page.getByTestId('tag-confirm-ok').click();
+    await expect.poll(archivedAt, SLOW).not.toBeNull();
+    await page.getByTestId('tag-row-VIP 关怀').waitFor({ state: 'detached', ...SLOW });
+
+    await page.getByTestId('tags-show-archived').click();
+    await page.getByTestId('tag-restore-VIP 关怀').click();
+    await page.getByTestId('tag-confirm-ok').click();
+    await expect.poll(archivedAt, SLOW).toBeNull();
+    await page.locator('[data-testid="tag-row-VIP 关怀"][data-archived="false"]').waitFor(SLOW);
   });
 });

@@ -1,6 +1,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchJson, launchBrowser, signedInPage } from './browser.ts';
+import { clickNav } from './nav.ts';
 import { type DemoServer, startDemoServer } from './server.ts';
 
 const PORT = Number(process.env.GUANXI_E2E_PORT ?? 4350) + 31;
@@ -38,7 +39,7 @@ describe('value dashboard and tier scheme', () => {
     // Every root customer (the demo's records, after identity resolution) got its first tier in the demo run.
     expect(latest?.customers).toBeGreaterThan(CUSTOMERS / 2);
     expect(latest?.tierChanges).toBe(latest?.customers);
-    await page.getByTestId('nav-value-dashboard').click();
+    await clickNav(page, 'value-dashboard');
     await expect.poll(() => page.getByTestId('segmentation-customers').textContent(), SLOW).toBe(latest?.customers.toLocaleString('en-US'));
     for (const id of ['tier-distribution', 'rfm-heatmap', 'lifecycle-funnel']) await page.getByTestId(id).locator('canvas').first().waitFor();
     expect(await page.getByTestId('tier-movement').textContent()).toContain(`${latest?.customers.toLocaleString('en-US')} customers changed tier`);
@@ -46,7 +47,7 @@ describe('value dashboard and tier scheme', () => {
 
   it('edits and activates a scheme, runs re-tiering now, and shows tier history on the 360° page', async () => {
     const before = await getJson<Dashboard>('/api/segmentation/dashboard');
-    await page.getByTestId('nav-tier-scheme').click();
+    await clickNav(page, 'tier-scheme');
     // The radio input itself is hidden; its label is what a person clicks.
     await page.locator('label', { has: page.getByTestId('scheme-loyalty_study') }).click();
 
@@ -89,5 +90,7 @@ describe('value dashboard and tier scheme', () => {
     // The demo run's annual-review tier, then the loyalty-study one: two entries, newest first.
     await expect.poll(() => page.getByTestId('tier-history-item').count(), SLOW).toBe(2);
     expect(await page.getByTestId('tier-history-item').first().textContent()).toContain('→ High value');
+    // Lifecycle transitions (each also a customer.lifecycle_changed event) are listed next to the tier history.
+    expect(await page.getByTestId('stage-history').locator('tbody tr.ant-table-row').count()).toBeGreaterThan(0);
   });
 });

@@ -4,13 +4,13 @@ import { ingestJobs } from './modules/ingest/ingest.jobs.ts';
 import { recommendationsJobs } from './modules/intelligence/recommendations/index.ts';
 import { scoringJobs } from './modules/intelligence/scoring/index.ts';
 import { segmentationJobs } from './modules/intelligence/segmentation/index.ts';
-import { tagsJobs } from './modules/intelligence/tags/index.ts';
-import { loyaltyJobs } from './modules/loyalty/index.ts';
+import { tagsJobs, tagsSubscribers } from './modules/intelligence/tags/index.ts';
+import { loyaltyJobs, loyaltySubscribers } from './modules/loyalty/index.ts';
 import type { JobDefinitions } from './platform/jobs.ts';
 import { DISPATCH_TASK, dispatchOutbox, purgeDeliveredEvents, type Subscriber } from './platform/outbox.ts';
 
 /** Domain-event consumers of every module; later modules add theirs here. */
-export const subscribers = (_deps: AppDeps): Subscriber[] => [];
+export const subscribers = (deps: AppDeps): Subscriber[] => [...loyaltySubscribers(deps), ...tagsSubscribers(deps)];
 
 /** Every module's jobs and timers, plus the outbox dispatcher. */
 export const allJobs = (deps: AppDeps): JobDefinitions => {

@@ -6,6 +6,8 @@ export const exitCodeByCode = {
   'tags.invalid_definition': 65,
   'tags.name_taken': 73,
   'tags.not_manual': 73,
+  'tags.archived': 73,
+  'tags.in_use': 73,
   'recommendations.switch_unchanged': 73,
   'request.invalid': 64,
   'request.not_found': 66,

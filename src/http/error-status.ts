@@ -6,6 +6,8 @@ export const statusByCode = {
   'tags.invalid_definition': 400,
   'tags.name_taken': 409,
   'tags.not_manual': 409,
+  'tags.archived': 409,
+  'tags.in_use': 409,
   'recommendations.switch_unchanged': 409,
   'request.invalid': 400,
   'request.not_found': 404,

@@ -9,6 +9,9 @@ import * as m20261122_0007 from './20261122_0007_scoring.ts';
 import * as m20261122_0008 from './20261122_0008_tags_recommendations.ts';
 import * as m20261122_0009 from './20261122_0009_loyalty.ts';
 import * as m20261122_0010 from './20261122_0010_analytics_unified.ts';
+import * as m20261123_0012 from './20261123_0012_inbox_payload.ts';
+import * as m20261123_0015 from './20261123_0015_loyalty_merge_transfer.ts';
+import * as m20261123_0016 from './20261123_0016_forbid_change_and_tag_archive.ts';
 
 /** Append-only list; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +25,7 @@ export const migrations: Record<string, Migration> = {
   '20261122_0008_tags_recommendations': m20261122_0008,
   '20261122_0009_loyalty': m20261122_0009,
   '20261122_0010_analytics_unified': m20261122_0010,
+  '20261123_0012_inbox_payload': m20261123_0012,
+  '20261123_0015_loyalty_merge_transfer': m20261123_0015,
+  '20261123_0016_forbid_change_and_tag_archive': m20261123_0016,
 };

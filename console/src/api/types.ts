@@ -71,6 +71,9 @@ export const KNOWN_AUDIT_ACTIONS = [
   'tag.create',
   'tag.update',
   'tag.evaluate',
+  'tag.archive',
+  'tag.restore',
+  'tag.delete',
   'customer.tag_add',
   'customer.tag_remove',
   'recommendations.train',
@@ -88,6 +91,7 @@ export const KNOWN_AUDIT_ACTIONS = [
   'loyalty.benefit_redeem',
   'loyalty.cocreation_create',
   'loyalty.cocreation_invite',
+  'loyalty.cocreation_update',
 ] as const;
 
 /** Error codes the console translates; unknown codes fall back to the server message. */
@@ -113,6 +117,8 @@ export const KNOWN_ERROR_CODES = [
   'tags.invalid_definition',
   'tags.name_taken',
   'tags.not_manual',
+  'tags.archived',
+  'tags.in_use',
   'recommendations.switch_unchanged',
   'loyalty.not_a_member',
   'loyalty.insufficient_points',

@@ -1,13 +1,13 @@
 import { LogoutOutlined } from '@ant-design/icons';
 import { App, Button, Layout, Menu, Space, Spin, Tag, Typography } from 'antd';
-import { Suspense, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router-dom';
 import type { Me } from '../api/types';
 import { LangSwitch } from '../components/lang-switch';
 import { errorMessage } from '../i18n/error-message';
 import { useSession } from '../session/session-context';
-import { allowedPages, type NavKey, pageForPath } from './nav-pages';
+import { allowedPages, NAV_GROUP_ICONS, type NavGroup, type NavKey, type NavPage, navEntries, pageForPath } from './nav-pages';
 
 const { Header, Sider, Content } = Layout;
 
@@ -36,7 +36,13 @@ export const AppLayout = ({ me }: { me: Me }) => {
     'value-potential': t('nav.valuePotential'),
     loyalty: t('nav.loyalty'),
   };
-  const items = allowedPages(me.permissions).map((page) => ({
+  const groupLabels: Record<NavGroup, string> = {
+    intelligence: t('nav.groups.intelligence'),
+    loyalty: t('nav.groups.loyalty'),
+    data: t('nav.groups.data'),
+    admin: t('nav.groups.admin'),
+  };
+  const item = (page: NavPage) => ({
     key: page.key,
     icon: page.icon,
     label: (
@@ -44,8 +50,30 @@ export const AppLayout = ({ me }: { me: Me }) => {
         {labels[page.key]}
       </Link>
     ),
-  }));
-  const selected = pageForPath(location.pathname)?.key;
+  });
+  const items = navEntries(allowedPages(me.permissions)).map((entry) =>
+    entry.kind === 'page'
+      ? item(entry.page)
+      : {
+          key: `group:${entry.group}`,
+          icon: NAV_GROUP_ICONS[entry.group],
+          // data-nav-pages: which entries a folded section holds (its entries are not in the page until unfolded).
+          label: (
+            <span data-testid={`nav-group-${entry.group}`} data-nav-pages={entry.pages.map((p) => p.key).join(' ')}>
+              {groupLabels[entry.group]}
+            </span>
+          ),
+          children: entry.pages.map(item),
+        },
+  );
+  const current = pageForPath(location.pathname);
+  const selected = current?.key;
+  // The section of the page on screen is always unfolded; others stay as the user left them.
+  const currentGroup = current?.group ? `group:${current.group}` : undefined;
+  const [openKeys, setOpenKeys] = useState<string[]>(currentGroup ? [currentGroup] : []);
+  useEffect(() => {
+    if (currentGroup) setOpenKeys((keys) => (keys.includes(currentGroup) ? keys : [...keys, currentGroup]));
+  }, [currentGroup]);
 
   const onLogout = () => {
     // The session then has no user, and the route guard sends the browser to /login.
@@ -58,7 +86,7 @@ export const AppLayout = ({ me }: { me: Me }) => {
         <div style={{ padding: 16, fontWeight: 600, fontSize: 18, whiteSpace: 'nowrap', overflow: 'hidden' }}>
           {collapsed ? t('app.shortName') : t('app.name')}
         </div>
-        <Menu mode="inline" selectedKeys={selected ? [selected] : []} items={items} />
+        <Menu mode="inline" selectedKeys={selected ? [selected] : []} {...(collapsed ? {} : { openKeys, onOpenChange: setOpenKeys })} items={items} />
       </Sider>
       <Layout>
         <Header

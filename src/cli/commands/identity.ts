@@ -19,7 +19,7 @@ export const identityReresolve = async (opts: { apply?: boolean }): Promise<void
       await database.db.transaction().execute((trx) =>
         recordAudit(trx, systemClock, cliActor('guanxi identity reresolve'), {
           action: 'identity.reresolve',
-          details: { merged: report.duplicates, conflicted: report.conflicted },
+          details: { merged: report.duplicates, conflicted: report.conflicted, quarantined: report.quarantined },
         }),
       );
     }
@@ -28,6 +28,7 @@ export const identityReresolve = async (opts: { apply?: boolean }): Promise<void
         `customers with identifiers: ${report.roots}`,
         `would form ${report.components} customers; duplicates: ${report.duplicates} (${pct(report.duplicateRate)})`,
         `left apart (conflicting member numbers): ${report.conflicted} groups`,
+        `shared values quarantined (linking more customers of one source than the limit): ${report.quarantined}`,
         report.applied
           ? `merged ${report.duplicates} records in ${report.seconds.toFixed(1)} s`
           : `dry run in ${report.seconds.toFixed(1)} s; pass --apply to merge`,

@@ -1,6 +1,10 @@
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../platform/clock.ts';
 import { useTestApp } from '../../test/test-app.ts';
+import { cliActor } from '../auth/index.ts';
 import { searchCustomers } from './customer.repository.ts';
+import { listCustomers } from './list-customers.ts';
 import { refreshCustomerStats } from './refresh-customer-stats.ts';
 
 type Created = { id: string; displayName: string };
@@ -204,5 +208,36 @@ describe('customers API', () => {
     expect(capped.rows).toHaveLength(2);
     const exact = await list(`q=${encodeURIComponent('测试')}`);
     expect(exact).toMatchObject({ total: 2, totalCapped: false });
+  });
+
+  it('counts merged records out of the customer total, also when the total is estimated', async () => {
+    const a = await create({ displayName: '合并甲' });
+    const b = await create({ displayName: '合并乙' });
+    const c = await create({ displayName: '合并丙' });
+    for (const loser of [b, c]) {
+      const res = await t().app.inject({
+        method: 'POST',
+        url: '/api/identity/merges',
+        headers: { cookie: admin },
+        payload: { winnerId: a.id, loserId: loser.id },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    const records = Number(
+      (
+        await t()
+          .db.db.selectFrom('customer')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    const exact = await list('');
+    expect(exact.total).toBe(records - 2);
+    // Above the threshold the list estimates from statistics; merged records must not count there either.
+    await sql`analyze customer`.execute(t().db.db);
+    const input = { sort: 'createdAt', order: 'desc', page: 1, pageSize: 20 } as const;
+    const estimated = await listCustomers(t().db.db, systemClock, cliActor('test'), input, { exactCountUpTo: 1 });
+    expect(estimated.total).toBe(records - 2);
+    expect(estimated.items.map((i) => i.id)).not.toContain(b.id);
   });
 });

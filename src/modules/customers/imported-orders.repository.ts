@@ -2,39 +2,6 @@ import { sql } from 'kysely';
 import type { Trx } from '../../platform/db.ts';
 import type { OrderStatus } from './customers.tables.ts';
 
-export type NewOrderLine = { sku: string; name: string; quantity: number; unitPriceFen: number; amountFen: number };
-export type NewOrder = {
-  customerId: string;
-  id: string;
-  source: string;
-  externalId: string;
-  status: OrderStatus;
-  currency: string;
-  totalFen: number;
-  refundedFen: number;
-  placedAt: Date;
-  lines: NewOrderLine[];
-};
-
-/** Writes orders with their lines, set-based (bulk import). */
-export const insertOrders = async (trx: Trx, orders: NewOrder[], at: Date): Promise<void> => {
-  if (orders.length === 0) return;
-  await sql`
-    insert into customer_order (customer_id, id, source, external_id, status, currency, total_fen, refunded_fen, placed_at, created_at, updated_at)
-    select c, i, s, e, st, cur, tot, r, p, ${at}::timestamptz, ${at}::timestamptz
-    from unnest(${orders.map((o) => o.customerId)}::text[], ${orders.map((o) => o.id)}::text[], ${orders.map((o) => o.source)}::text[],
-                ${orders.map((o) => o.externalId)}::text[], ${orders.map((o) => o.status)}::text[], ${orders.map((o) => o.currency)}::text[],
-                ${orders.map((o) => o.totalFen)}::bigint[], ${orders.map((o) => o.refundedFen)}::bigint[], ${orders.map((o) => o.placedAt)}::timestamptz[])
-      as u(c, i, s, e, st, cur, tot, r, p)`.execute(trx);
-  const lines = orders.flatMap((o) => o.lines.map((l, n) => ({ ...l, customerId: o.customerId, orderId: o.id, lineNo: n + 1 })));
-  if (lines.length === 0) return;
-  await sql`
-    insert into customer_order_line (customer_id, order_id, line_no, sku, name, quantity, unit_price_fen, amount_fen)
-    select * from unnest(${lines.map((l) => l.customerId)}::text[], ${lines.map((l) => l.orderId)}::text[], ${lines.map((l) => l.lineNo)}::int[],
-                         ${lines.map((l) => l.sku)}::text[], ${lines.map((l) => l.name)}::text[], ${lines.map((l) => l.quantity)}::int[],
-                         ${lines.map((l) => l.unitPriceFen)}::bigint[], ${lines.map((l) => l.amountFen)}::bigint[])`.execute(trx);
-};
-
 export type RefundableOrder = {
   customerId: string;
   rootId: string;

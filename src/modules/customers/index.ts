@@ -16,16 +16,8 @@ export {
   repointRoot,
   rootOf,
 } from './identity-graph.repository.ts';
-export {
-  insertOrders,
-  insertRefunds,
-  lockOrders,
-  lockRefundableOrders,
-  type NewOrder,
-  type NewOrderLine,
-  type NewRefund,
-  type RefundableOrder,
-} from './imported-orders.repository.ts';
+export { insertStagedOrders, type StagedOrderTables } from './import-staged-orders.repository.ts';
+export { insertRefunds, lockOrders, lockRefundableOrders, type NewRefund, type RefundableOrder } from './imported-orders.repository.ts';
 export { type CustomerListItem, listCustomers } from './list-customers.ts';
 export {
   type GoldenField,

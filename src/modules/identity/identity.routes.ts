@@ -135,6 +135,7 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
             duplicates: z.number(),
             duplicateRate: z.number(),
             conflicted: z.number(),
+            quarantined: z.number().describe('shared values (a front-desk phone) quarantined instead of linking customers'),
             iterations: z.number(),
             applied: z.boolean(),
             seconds: z.number(),
@@ -147,11 +148,12 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
       const actor = userActor(req);
       const report = await reresolveAll(db, clock, await loadIdentityRules(db), { apply: !req.body.dryRun });
       if (report.applied) {
-        await db
-          .transaction()
-          .execute((trx) =>
-            recordAudit(trx, clock, actor, { action: 'identity.reresolve', details: { merged: report.duplicates, conflicted: report.conflicted } }),
-          );
+        await db.transaction().execute((trx) =>
+          recordAudit(trx, clock, actor, {
+            action: 'identity.reresolve',
+            details: { merged: report.duplicates, conflicted: report.conflicted, quarantined: report.quarantined },
+          }),
+        );
       }
       return report;
     },

@@ -70,6 +70,9 @@ describe('resolveIdentities', () => {
       .where('loser_id', '=', loser as string)
       .execute();
     expect(history[0]?.evidence).toEqual({ linkedBy: expect.arrayContaining(['anonymous_id']) });
+    // Other modules (loyalty points, manual tags) follow the merge through the same event a manual merge publishes.
+    const events = await db().db.selectFrom('outbox_event').selectAll().where('topic', '=', 'customer.merged').execute();
+    expect(events.map((e) => e.payload)).toEqual([{ winnerId: root, loserId: loser, mergeId: history[0]?.id }]);
   });
 
   it('never merges two customers with different member numbers', async () => {

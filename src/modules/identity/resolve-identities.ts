@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Trx } from '../../platform/db.ts';
 import { newId } from '../../platform/ids.ts';
+import { publish } from '../../platform/outbox.ts';
 import {
   attachIdentifiers,
   clusterIdentifiers,
@@ -163,12 +164,14 @@ export const resolveIdentities = async (
   await insertCustomerRecords(trx, newRecords);
   await attachIdentifiers(trx, attach);
   for (const m of merges) {
-    await repointRoot(trx, m.loser, find(m.winner), now);
+    const winnerId = find(m.winner);
+    await repointRoot(trx, m.loser, winnerId, now);
+    const mergeId = newId('mrg', now);
     await trx
       .insertInto('identity_merge')
       .values({
-        id: newId('mrg', now),
-        winner_id: find(m.winner),
+        id: mergeId,
+        winner_id: winnerId,
         loser_id: m.loser,
         rule: 'shared_identifier',
         evidence: JSON.stringify({ linkedBy: m.linkedBy }),
@@ -178,6 +181,8 @@ export const resolveIdentities = async (
         undone_by: null,
       })
       .execute();
+    // The same event a manual merge publishes: loyalty moves points, tags move manual tags.
+    await publish(trx, { topic: 'customer.merged', customerId: winnerId, payload: { winnerId, loserId: m.loser, mergeId } });
   }
   if (newQuarantine.size > 0) {
     const q = [...newQuarantine.values()];

@@ -29,9 +29,11 @@ export interface IngestInboxTable {
   name: string | null;
   user_id: string | null;
   anonymous_id: string | null;
-  properties: ColumnType<Record<string, unknown>, string, string>;
-  traits: ColumnType<Record<string, unknown>, string, string>;
-  context: ColumnType<Record<string, unknown>, string, string>;
+  /**
+   * The event's JSON as sent, or `{properties, traits, context}` when it was rewritten on the way in; either
+   * way its `properties`, `traits` and `context` fields (an absent or null one is `{}`).
+   */
+  payload: ColumnType<unknown, string, string>;
   occurred_at: Date;
   received_at: Date;
   /** Where the event sat in its request (`body.batch[3]`), for rejections found while resolving. */

@@ -76,6 +76,41 @@ export const createCocreation = async (
   return id;
 };
 
+/** Edits a programme's details; its invitations stay as they are. */
+export const updateCocreation = async (
+  trx: Trx,
+  clock: Clock,
+  actor: Actor,
+  id: string,
+  input: { title: string; kind: Cocreation['kind']; description?: string; startsAt?: Date | null; capacity?: number | null },
+): Promise<void> => {
+  const current = await trx.selectFrom('loyalty_cocreation').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!current) throw new AppError('loyalty.cocreation_not_found', `no co-creation programme ${id}`);
+  if (input.capacity != null) {
+    const taken = await trx
+      .selectFrom('loyalty_invitation')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('cocreation_id', '=', id)
+      .where('status', 'in', ['signed_up', 'participated'])
+      .executeTakeFirstOrThrow();
+    if (input.capacity < taken.n) {
+      throw new AppError('request.invalid', `${taken.n} members already signed up`, { fields: [{ path: 'capacity', message: `at least ${taken.n}` }] });
+    }
+  }
+  await trx
+    .updateTable('loyalty_cocreation')
+    .set({
+      title: input.title,
+      kind: input.kind,
+      description: input.description ?? '',
+      starts_at: input.startsAt ?? null,
+      capacity: input.capacity ?? null,
+    })
+    .where('id', '=', id)
+    .execute();
+  await recordAudit(trx, clock, actor, { action: 'loyalty.cocreation_update', subjectType: 'loyalty_cocreation', subjectId: id });
+};
+
 /** Invites the top members of a tier (by growth value) who are not invited yet. */
 export const inviteTopMembers = async (trx: Trx, clock: Clock, actor: Actor, input: { cocreationId: string; tier: string; limit: number }): Promise<number> => {
   const c = await trx.selectFrom('loyalty_cocreation').select('id').where('id', '=', input.cocreationId).executeTakeFirst();
@@ -98,18 +133,61 @@ export const inviteTopMembers = async (trx: Trx, clock: Clock, actor: Actor, inp
   return n;
 };
 
+/** Where an invitation may go next: invited → signed up → participated (a walk-in straight from invited), or declined; a mistake can be stepped back. */
+export const INVITATION_TRANSITIONS: Record<InvitationStatus, InvitationStatus[]> = {
+  invited: ['signed_up', 'participated', 'declined'],
+  signed_up: ['participated', 'declined', 'invited'],
+  participated: ['signed_up'],
+  declined: ['invited', 'signed_up'],
+};
+
+/**
+ * Tracks an invitation. Only the transitions above are allowed (the same status again is a no-op),
+ * and a programme with a capacity takes no more sign-ups once it is full.
+ */
 export const setInvitationStatus = async (
   trx: Trx,
   clock: Clock,
   input: { cocreationId: string; customerId: string; status: InvitationStatus },
 ): Promise<void> => {
-  const r = await trx
+  const programme = await trx.selectFrom('loyalty_cocreation').select(['id', 'capacity']).where('id', '=', input.cocreationId).forUpdate().executeTakeFirst();
+  const current = programme
+    ? await trx
+        .selectFrom('loyalty_invitation')
+        .select('status')
+        .where('cocreation_id', '=', input.cocreationId)
+        .where('customer_id', '=', input.customerId)
+        .forUpdate()
+        .executeTakeFirst()
+    : undefined;
+  if (!programme || !current) throw new AppError('loyalty.cocreation_not_found', 'no such invitation');
+  if (current.status === input.status) return;
+  if (!INVITATION_TRANSITIONS[current.status].includes(input.status)) {
+    throw new AppError('request.invalid', `an invitation that is ${current.status} cannot become ${input.status}`, {
+      fields: [{ path: 'status', message: `from ${current.status}: ${INVITATION_TRANSITIONS[current.status].join(', ')}` }],
+    });
+  }
+  const joining = input.status === 'signed_up' || input.status === 'participated';
+  const wasIn = current.status === 'signed_up' || current.status === 'participated';
+  if (joining && !wasIn && programme.capacity !== null) {
+    const taken = await trx
+      .selectFrom('loyalty_invitation')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('cocreation_id', '=', input.cocreationId)
+      .where('status', 'in', ['signed_up', 'participated'])
+      .executeTakeFirstOrThrow();
+    if (taken.n >= programme.capacity) {
+      throw new AppError('request.invalid', `the programme is full (${programme.capacity} places)`, {
+        fields: [{ path: 'status', message: `full: ${programme.capacity} places` }],
+      });
+    }
+  }
+  await trx
     .updateTable('loyalty_invitation')
     .set({ status: input.status, updated_at: clock.now() })
     .where('cocreation_id', '=', input.cocreationId)
     .where('customer_id', '=', input.customerId)
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) throw new AppError('loyalty.cocreation_not_found', 'no such invitation');
+    .execute();
 };
 
 export const listInvitations = async (db: Db, cocreationId: string) =>

@@ -49,6 +49,20 @@ export const LoyaltySettingsSchema = z
       bulkApprovalThreshold: z.number().int().min(0),
     }),
     milestones: z.object({ anniversaryPoints: z.number().int().min(0), birthdayPoints: z.number().int().min(0) }),
+    /**
+     * Enrolment from C1 identify events: a customer whose identify traits carry this trait with a
+     * truthy value (true, "yes", "1", a member number…; not false/"false"/"no"/"0"/"") is enrolled.
+     * null switches it off. Settings stored before this field existed read as the default.
+     */
+    enrolment: z
+      .object({
+        identifyTrait: z
+          .string()
+          .trim()
+          .regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, 'a trait name: letters, digits, _ . - (at most 64)')
+          .nullable(),
+      })
+      .default({ identifyTrait: 'member' }),
   })
   .superRefine((s, ctx) => {
     const codes = new Set(s.tiers.map((t) => t.code));
@@ -91,6 +105,7 @@ export const DEFAULT_LOYALTY_SETTINGS: LoyaltySettings = {
   graceDays: 30,
   guards: { maxPointsPerOperation: 100_000, dailyIssuanceBudget: 5_000_000, budgetWarnRatio: 0.8, bulkApprovalThreshold: 10_000 },
   milestones: { anniversaryPoints: 200, birthdayPoints: 300 },
+  enrolment: { identifyTrait: 'member' },
 };
 
 export const LOYALTY_SETTINGS_KEY = 'loyalty.settings';

@@ -1,6 +1,7 @@
 import type { AppDeps } from '../../http/deps.ts';
 import type { JobDefinitions } from '../../platform/jobs.ts';
 import { runBulkGrant } from './bulk-grants.ts';
+import { enrolFromIdentifyEvents } from './enrol-identified.ts';
 import { expirePoints } from './expire-points.ts';
 import { recordAlert } from './issuance-guard.ts';
 import { loadLoyaltySettings } from './loyalty-settings.ts';
@@ -16,6 +17,9 @@ export const loyaltyJobs = (deps: AppDeps): JobDefinitions => {
     tasks: {
       'loyalty:sync_orders': async () => {
         log.info(await syncOrderPoints(deps.db, await ctx()), 'order points synced');
+      },
+      'loyalty:enrol_identified': async () => {
+        log.info(await enrolFromIdentifyEvents(deps.db, await ctx()), 'members enrolled from identify events');
       },
       'loyalty:expire': async () => {
         log.info(await expirePoints(deps.db, await ctx()), 'points expired');
@@ -46,6 +50,7 @@ export const loyaltyJobs = (deps: AppDeps): JobDefinitions => {
     },
     crontab: [
       '*/5 * * * * loyalty:sync_orders',
+      '*/5 * * * * loyalty:enrol_identified',
       '10 2 * * * loyalty:expire',
       '30 2 * * * loyalty:evaluate_tiers',
       '0 9 * * * loyalty:milestones',

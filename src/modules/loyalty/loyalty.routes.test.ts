@@ -94,6 +94,7 @@ describe('loyalty API', () => {
     const bad = { ...DEFAULT_LOYALTY_SETTINGS, tiers: DEFAULT_LOYALTY_SETTINGS.tiers.map((x, i) => (i === 2 ? { ...x, threshold: 100 } : x)) };
     const res = await t().app.inject({ method: 'PUT', url: '/api/loyalty/settings', headers: { cookie: admin }, payload: bad });
     expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('loyalty.invalid_settings');
     expect(JSON.stringify(res.json())).toContain('tiers.2.threshold');
     const ok = await t().app.inject({
       method: 'PUT',

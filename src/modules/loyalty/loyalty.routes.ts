@@ -3,21 +3,21 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { userActor } from '../../http/access.ts';
 import { ErrorBodySchema, iso, isoRequired, OkSchema, protectedErrors } from '../../http/schemas.ts';
-import { writeSetting } from '../../platform/settings.ts';
 import { recordAudit } from '../audit/index.ts';
 import { awardPoints, type LoyaltyCtx } from './award-points.ts';
 import { type Benefit, createBenefit, listBenefits, listRedemptions, redeemBenefit, updateBenefit } from './benefits.ts';
 import { type BulkGrant, createBulkGrant, decideBulkGrant, listGrants, runBulkGrant } from './bulk-grants.ts';
-import { createCocreation, inviteTopMembers, listCocreations, listInvitations, setInvitationStatus } from './cocreation.ts';
+import { createCocreation, inviteTopMembers, listCocreations, listInvitations, setInvitationStatus, updateCocreation } from './cocreation.ts';
 import { listExpiringLots } from './expire-points.ts';
 import { withIssuanceAlerts } from './issuance-guard.ts';
 import { readBalances } from './ledger.repository.ts';
-import { LOYALTY_SETTINGS_KEY, LoyaltySettingsSchema, loadLoyaltySettings, tierForGrowth } from './loyalty-settings.ts';
+import { LoyaltySettingsSchema, loadLoyaltySettings, tierForGrowth } from './loyalty-settings.ts';
 import { enrolMember, findMember, listTierChanges, windowGrowth } from './members.ts';
 import { listLedger, loyaltyOverview } from './overview.ts';
 import { reconcile } from './reconcile.ts';
 import { recordActivity } from './record-activity.ts';
 import { redeemPoints } from './redeem-points.ts';
+import { updateLoyaltySettings } from './update-loyalty-settings.ts';
 
 const read = { kind: 'session', permission: 'loyalty:read' } as const;
 const write = { kind: 'session', permission: 'loyalty:write' } as const;
@@ -163,6 +163,13 @@ const CocreationSchema = z.object({
   createdAt: z.string(),
   counts: CountsSchema,
 });
+const CocreationBodySchema = z.object({
+  title: z.string().trim().min(1).max(120),
+  kind: z.enum(['product_test', 'event', 'interview']),
+  description: z.string().max(2000).optional(),
+  startsAt: z.iso.datetime({ offset: true }).nullish(),
+  capacity: z.number().int().positive().nullish(),
+});
 const InvitationSchema = z.object({
   customerId: z.string(),
   memberNo: z.string(),
@@ -228,19 +235,13 @@ export const loyaltyRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: manage },
       schema: {
         tags: ['loyalty'],
-        summary: 'Change tiers, earn rules, expiry, guards',
-        body: LoyaltySettingsSchema,
+        summary: 'Change tiers, earn rules, expiry, guards, enrolment (the body is the settings object returned by GET)',
+        // Validated by the use case, which names each bad field under `loyalty.invalid_settings`.
+        body: z.record(z.string(), z.unknown()),
         response: { 200: z.object({ settings: LoyaltySettingsSchema }), ...protectedErrors },
       },
     },
-    async (req) => {
-      const actor = userActor(req);
-      await db.transaction().execute(async (trx) => {
-        await writeSetting(trx, LOYALTY_SETTINGS_KEY, req.body, actor.id, clock.now());
-        await recordAudit(trx, clock, actor, { action: 'loyalty.settings_update', subjectType: 'setting', subjectId: LOYALTY_SETTINGS_KEY });
-      });
-      return { settings: req.body };
-    },
+    async (req) => ({ settings: await db.transaction().execute((trx) => updateLoyaltySettings(trx, clock, userActor(req), req.body)) }),
   );
 
   app.get(
@@ -540,12 +541,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['loyalty'],
         summary: 'Create a co-creation programme and invite the top members of a tier',
-        body: z.object({
-          title: z.string().trim().min(1).max(120),
-          kind: z.enum(['product_test', 'event', 'interview']),
-          description: z.string().max(2000).optional(),
-          startsAt: z.iso.datetime({ offset: true }).nullish(),
-          capacity: z.number().int().positive().nullish(),
+        body: CocreationBodySchema.extend({
           inviteTier: z.string().max(32).default('close_friend'),
           inviteCount: z.number().int().min(0).max(10_000).default(50),
         }),
@@ -563,6 +559,28 @@ export const loyaltyRoutes: FastifyPluginAsyncZod = async (app) => {
         return { id, invited };
       });
       return reply.status(201).send(r);
+    },
+  );
+
+  app.put(
+    '/api/loyalty/cocreations/:id',
+    {
+      config: { access: write },
+      schema: {
+        tags: ['loyalty'],
+        summary: 'Edit a co-creation programme (title, kind, description, start, capacity)',
+        params: z.object({ id: Id }),
+        body: CocreationBodySchema,
+        response: { 200: OkSchema, ...errors },
+      },
+    },
+    async (req) => {
+      await db
+        .transaction()
+        .execute((trx) =>
+          updateCocreation(trx, clock, userActor(req), req.params.id, { ...req.body, startsAt: req.body.startsAt ? new Date(req.body.startsAt) : null }),
+        );
+      return { ok: true as const };
     },
   );
 

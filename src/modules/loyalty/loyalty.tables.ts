@@ -1,8 +1,8 @@
 import type { ColumnType, Generated } from 'kysely';
 
 export type AccountKind = 'member' | 'pending' | 'debt';
-export type LedgerAccount = AccountKind | 'issued' | 'redeemed' | 'expired' | 'reversed' | 'adjusted';
-export type MovementKind = 'earn' | 'grant' | 'redeem' | 'expire' | 'reverse' | 'adjust' | 'release';
+export type LedgerAccount = AccountKind | 'issued' | 'redeemed' | 'expired' | 'reversed' | 'adjusted' | 'transfer';
+export type MovementKind = 'earn' | 'grant' | 'redeem' | 'expire' | 'reverse' | 'adjust' | 'release' | 'transfer';
 export type GrowthKind = 'spend' | 'order' | 'community' | 'referral' | 'case_share' | 'adjust' | 'refund';
 export type TierChangeReason = 'enrolment' | 'upgrade' | 'downgrade' | 'grace_started' | 'grace_cleared';
 export type GrantStatus = 'pending_approval' | 'approved' | 'rejected' | 'running' | 'done';
@@ -113,8 +113,18 @@ export interface LoyaltyRefundSeenTable {
 
 export interface LoyaltyIssuanceDayTable {
   day: ColumnType<string, string, string>;
+  /** Counted before the budget was sharded (part of `allotted`). */
   issued: Generated<number>;
+  /** Budget handed out to the shards today (never more than the budget, unless approved grants exceeded it). */
+  allotted: Generated<number>;
   warned_at: Date | null;
+}
+
+export interface LoyaltyIssuanceShardTable {
+  day: ColumnType<string, string, string>;
+  shard: number;
+  allotted: Generated<number>;
+  issued: Generated<number>;
 }
 
 export interface LoyaltyAlertTable {
@@ -201,6 +211,28 @@ export interface LoyaltyInvitationTable {
   updated_at: Date;
 }
 
+/** What a merged customer (the loser) brought to the winner; the guard that a merge moves points once. */
+export interface LoyaltyMergeTransferTable {
+  customer_id: string;
+  merge_id: string;
+  winner_id: string;
+  member_points: number;
+  debt_points: number;
+  pending_points: number;
+  growth: number;
+  moved_at: Date;
+  undone_at: Date | null;
+  undo_details: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+}
+
+export interface LoyaltyMergeOrderTable {
+  customer_id: string;
+  order_id: string;
+  merge_id: string;
+  from_account: string;
+  to_account: string;
+}
+
 /** Read-only views over C1 orders and refunds, made for this module. */
 export interface LoyaltyOrderFeedView {
   customer_id: string;
@@ -239,6 +271,7 @@ export interface LoyaltyTables {
   loyalty_order_earn: LoyaltyOrderEarnTable;
   loyalty_refund_seen: LoyaltyRefundSeenTable;
   loyalty_issuance_day: LoyaltyIssuanceDayTable;
+  loyalty_issuance_shard: LoyaltyIssuanceShardTable;
   loyalty_alert: LoyaltyAlertTable;
   loyalty_grant: LoyaltyGrantTable;
   loyalty_grant_target: LoyaltyGrantTargetTable;
@@ -247,6 +280,8 @@ export interface LoyaltyTables {
   loyalty_milestone: LoyaltyMilestoneTable;
   loyalty_cocreation: LoyaltyCocreationTable;
   loyalty_invitation: LoyaltyInvitationTable;
+  loyalty_merge_transfer: LoyaltyMergeTransferTable;
+  loyalty_merge_order: LoyaltyMergeOrderTable;
   loyalty_order_feed: LoyaltyOrderFeedView;
   loyalty_refund_feed: LoyaltyRefundFeedView;
   loyalty_customer_birthday: LoyaltyCustomerBirthdayView;

@@ -150,6 +150,36 @@ export const addGrowth = async (
   return toMember(updated);
 };
 
+/**
+ * Re-evaluates one member after their growth entries changed outside addGrowth (a merge brought the
+ * other customer's growth): upgrades at once when the window's growth reaches a higher tier, and
+ * clears a running grace period the growth now covers. Never downgrades (that waits for evaluation).
+ */
+export const upgradeIfQualified = async (trx: Trx, clock: Clock, settings: LoyaltySettings, customerId: string): Promise<Member | undefined> => {
+  const now = clock.now();
+  const member = await trx.selectFrom('loyalty_member').selectAll().where('customer_id', '=', customerId).forUpdate().executeTakeFirst();
+  if (!member) return undefined;
+  const windowed = await windowGrowth(trx, settings, customerId, now);
+  const qualified = tierForGrowth(settings, windowed);
+  const upgrade = tierRank(settings, qualified.code) > tierRank(settings, member.tier);
+  const regained = !upgrade && member.grace_until !== null && tierRank(settings, qualified.code) >= tierRank(settings, member.tier);
+  if (!upgrade && !regained) return toMember(member);
+  const updated = await trx
+    .updateTable('loyalty_member')
+    .set(upgrade ? { tier: qualified.code, tier_since: now, grace_until: null } : { grace_until: null })
+    .where('customer_id', '=', customerId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordTierChange(trx, now, {
+    customerId,
+    from: member.tier,
+    to: upgrade ? qualified.code : member.tier,
+    reason: upgrade ? 'upgrade' : 'grace_cleared',
+    growth: windowed,
+  });
+  return toMember(updated);
+};
+
 export type EvaluationReport = { evaluated: number; graceStarted: number; graceCleared: number; downgraded: number };
 
 /**

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db.ts';
+import { issuedOnDay } from './issuance-guard.ts';
 import { businessDay } from './ledger.repository.ts';
 import type { LoyaltySettings } from './loyalty-settings.ts';
 
@@ -35,7 +36,7 @@ export const loyaltyOverview = async (db: Db, clock: Clock, settings: LoyaltySet
     months.push({ month: key, liability: running, issued: Number(r?.issued ?? 0), redeemed: Number(r?.redeemed ?? 0) });
   }
   const day = businessDay(now);
-  const today = await db.selectFrom('loyalty_issuance_day').select('issued').where('day', '=', day).executeTakeFirst();
+  const issuedToday = await issuedOnDay(db, day);
   const alerts = await db.selectFrom('loyalty_alert').selectAll().orderBy('at', 'desc').limit(20).execute();
   const pending = await sql<{ n: number }>`select count(*)::int as n from loyalty_grant where status = 'pending_approval'`.execute(db);
   const b = new Map(balances.rows.map((r) => [r.kind, Number(r.total)]));
@@ -49,7 +50,7 @@ export const loyaltyOverview = async (db: Db, clock: Clock, settings: LoyaltySet
     redeemed: t.get('redeemed') ?? 0,
     expired: t.get('expired') ?? 0,
     reversed: t.get('reversed') ?? 0,
-    today: { day, issued: Number(today?.issued ?? 0), budget: settings.guards.dailyIssuanceBudget },
+    today: { day, issued: issuedToday, budget: settings.guards.dailyIssuanceBudget },
     pendingApprovals: pending.rows[0]?.n ?? 0,
     months,
     alerts: alerts.map((a) => ({ id: a.id, kind: a.kind, message: a.message, at: a.at })),

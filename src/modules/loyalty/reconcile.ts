@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../platform/db.ts';
 
 export type ReconcileProblem = {
-  kind: 'unbalanced_movement' | 'balance_drift' | 'lots_mismatch' | 'lot_uses_mismatch' | 'sign_violation' | 'movement_without_entries';
+  kind: 'unbalanced_movement' | 'balance_drift' | 'lots_mismatch' | 'lot_uses_mismatch' | 'sign_violation' | 'movement_without_entries' | 'unbalanced_transfer';
   customerId: string;
   account?: string;
   movementId?: string;
@@ -92,6 +92,15 @@ export const reconcile = async (db: Db): Promise<ReconcileReport> => {
       expected: Number(r.points) - Number(r.used),
       actual: Number(r.remaining),
     });
+  }
+
+  // A merge's (or unmerge's) two transfer movements cancel out on the clearing account.
+  const transfers = await sql<{ customer_id: string; key: string; total: number }>`
+    select min(e.customer_id) as customer_id, m.idempotency_key as key, sum(e.delta)::bigint as total
+    from loyalty_entry e join loyalty_movement m on m.customer_id = e.customer_id and m.id = e.movement_id
+    where e.account = 'transfer' group by m.idempotency_key having sum(e.delta) <> 0 limit ${LIMIT}`.execute(db);
+  for (const r of transfers.rows) {
+    problems.push({ kind: 'unbalanced_transfer', customerId: r.customer_id, account: 'transfer', movementId: r.key, expected: 0, actual: Number(r.total) });
   }
 
   const t = await sql<{ account: string; total: number }>`select account, sum(delta)::bigint as total from loyalty_entry group by account`.execute(db);

@@ -6,6 +6,7 @@ import type { CustomerListItem, CustomerSortField } from '../../api/types';
 import { formatDateTime } from '../../format/date';
 import { formatFen } from '../../format/money';
 import type { CustomerListQuery } from './customer-list-query';
+import { CustomerNameText } from './customer-name-text';
 
 const sortOrderFor = (query: CustomerListQuery, field: CustomerSortField): AntSortOrder =>
   query.sort === field ? (query.order === 'asc' ? 'ascend' : 'descend') : null;
@@ -23,9 +24,9 @@ export const customerColumns = (t: TFunction, query: CustomerListQuery): TableCo
       title: t('customers.displayName'),
       dataIndex: 'displayName',
       ...sortable('displayName'),
-      render: (name: string, row) => (
+      render: (_: string, row) => (
         <Link to={`/customers/${encodeURIComponent(row.id)}`} data-testid="customer-link" onClick={(e) => e.stopPropagation()}>
-          {name}
+          <CustomerNameText customer={row} />
         </Link>
       ),
     },

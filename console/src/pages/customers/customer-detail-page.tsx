@@ -15,6 +15,7 @@ import { CustomerTierHistory } from '../intelligence/tier-history';
 import { LoyaltyMemberSection } from '../loyalty/loyalty-member';
 import { CustomerFormModal } from './customer-form-modal';
 import { CustomerMergeHistory } from './customer-merge-history';
+import { CustomerNameText } from './customer-name-text';
 import { CustomerOrdersTable } from './customer-orders-table';
 import { CustomerOverview } from './customer-overview';
 import { CustomerSourcesTable } from './customer-sources-table';
@@ -108,7 +109,7 @@ export const CustomerDetailPage = () => {
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 16 }}>
         <div>
           <Typography.Title level={3} style={{ margin: 0 }} data-testid="customer-detail-name">
-            {customer.displayName}
+            <CustomerNameText customer={customer} />
           </Typography.Title>
           <Typography.Text type="secondary">
             {t('customers.memberNo')}: {customer.memberNo ?? '—'}

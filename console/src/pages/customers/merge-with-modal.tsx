@@ -5,6 +5,7 @@ import { api } from '../../api/client';
 import type { Merge } from '../../api/identity-types';
 import type { CustomerListItem, CustomerPage } from '../../api/types';
 import { errorMessage } from '../../i18n/error-message';
+import { customerNameLabel } from './customer-name';
 
 interface MergeWithModalProps {
   open: boolean;
@@ -16,11 +17,11 @@ interface MergeWithModalProps {
 
 type Keep = 'this' | 'other';
 
-const describe = (c: CustomerListItem): string => [c.displayName, c.memberNo ?? c.phone ?? c.email, c.id].filter(Boolean).join(' · ');
-
 /** Merges another customer with this one after searching for it; the rules may still refuse. */
 export const MergeWithModal = ({ open, customer, onClose, onMerged }: MergeWithModalProps) => {
   const { t } = useTranslation();
+  const nameOf = (c: { id: string; displayName: string }) => customerNameLabel(t, c).text;
+  const describe = (c: CustomerListItem): string => [nameOf(c), c.memberNo ?? c.phone ?? c.email, c.id].filter(Boolean).join(' · ');
   const [options, setOptions] = useState<CustomerListItem[]>([]);
   const [searching, setSearching] = useState(false);
   const [picked, setPicked] = useState<CustomerListItem>();
@@ -61,7 +62,7 @@ export const MergeWithModal = ({ open, customer, onClose, onMerged }: MergeWithM
   const target = picked?.id;
   // The chosen customer stays selectable (and labelled) while a new search runs.
   const shown = picked && !options.some((c) => c.id === picked.id) ? [picked, ...options] : options;
-  const [winner, loser] = keep === 'this' ? [customer.displayName, picked?.displayName] : [picked?.displayName, customer.displayName];
+  const [winner, loser] = keep === 'this' ? [nameOf(customer), picked && nameOf(picked)] : [picked && nameOf(picked), nameOf(customer)];
 
   const submit = async () => {
     if (!target) return;
@@ -81,7 +82,7 @@ export const MergeWithModal = ({ open, customer, onClose, onMerged }: MergeWithM
   return (
     <Modal
       open={open}
-      title={t('profile.mergeTitle', { name: customer.displayName })}
+      title={t('profile.mergeTitle', { name: nameOf(customer) })}
       okText={t('profile.mergeSubmit')}
       cancelText={t('common.cancel')}
       okButtonProps={{ disabled: !target, danger: true, ...({ 'data-testid': 'merge-submit' } as object) }}

@@ -1,6 +1,7 @@
 import { CheckCircleTwoTone, CloseCircleTwoTone } from '@ant-design/icons';
 import { Alert, Button, Select, Space, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { AUTO, DATE_FIELDS, DATE_ORDERS, type DateOrderChoice, FALLBACK_EXAMPLE, readDateAs, sampleDate } from './date-order';
 import { type FilePreview, IGNORE, type ImportKind } from './imports-api';
 
 interface ImportMappingStepProps {
@@ -9,6 +10,9 @@ interface ImportMappingStepProps {
   preview: FilePreview;
   mapping: Record<string, string>;
   onMapping: (next: Record<string, string>) => void;
+  /** How dates like 01/02/2024 are read; `auto` sends none (the server reads them by their form). */
+  dateOrder: DateOrderChoice;
+  onDateOrder: (next: DateOrderChoice) => void;
   onBack: () => void;
   onStart: () => void;
 }
@@ -22,11 +26,15 @@ export const missingRequired = (required: FilePreview['required'], mapping: Reco
 };
 
 /** Step 2: the file's columns, a few values of each, and the Guanxi field each one goes to. */
-export const ImportMappingStep = ({ kind, fileName, preview, mapping, onMapping, onBack, onStart }: ImportMappingStepProps) => {
+export const ImportMappingStep = ({ kind, fileName, preview, mapping, onMapping, dateOrder, onDateOrder, onBack, onStart }: ImportMappingStepProps) => {
   const { t } = useTranslation();
   const fieldLabel = (f: string) => t(`imports.fields.${f}`, { defaultValue: f });
   const missing = missingRequired(preview.required, mapping);
   const taken = new Set(Object.values(mapping));
+  const hasDates = preview.fields.some((f) => (DATE_FIELDS as readonly string[]).includes(f));
+  const example = sampleDate(preview.columns, preview.sample, mapping) ?? FALLBACK_EXAMPLE;
+  // A saved order can be replaced but not unset, so "by the date's form" is offered only when none is saved.
+  const choices: DateOrderChoice[] = preview.dateOrder ? [...DATE_ORDERS] : [AUTO, ...DATE_ORDERS];
 
   const setField = (column: string, field: string | undefined) => {
     const next = { ...mapping };
@@ -105,6 +113,21 @@ export const ImportMappingStep = ({ kind, fileName, preview, mapping, onMapping,
           );
         })}
       </Space>
+      {hasDates && (
+        <Space wrap align="center">
+          <Typography.Text>{t('imports.dateOrder')}</Typography.Text>
+          <Select<DateOrderChoice>
+            style={{ width: 320 }}
+            value={dateOrder}
+            onChange={onDateOrder}
+            options={choices.map((c) => ({ value: c, label: t(`imports.dateOrders.${c}`) }))}
+            data-testid="import-date-order"
+          />
+          <Typography.Text type="secondary" data-testid="import-date-example">
+            {t('imports.dateOrderExample', { example, date: readDateAs(example, dateOrder) ?? '—' })}
+          </Typography.Text>
+        </Space>
+      )}
       {missing.length > 0 && <Alert type="warning" showIcon title={t('imports.mapRequired')} />}
       <Space>
         <Button onClick={onBack}>{t('imports.back')}</Button>

@@ -1,5 +1,6 @@
 import { ApiError, api, toQueryString } from '../../api/client';
 import type { Page } from '../../api/types';
+import type { DateOrder } from './date-order';
 
 export const IMPORT_KINDS = ['customers', 'orders', 'refunds', 'tickets', 'messages'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
@@ -70,6 +71,8 @@ export interface FilePreview {
   fields: string[];
   required: (string | string[])[];
   bytesPerRow: number;
+  /** The date order saved with the mapping of this source and kind, if any. */
+  dateOrder: DateOrder | null;
 }
 
 /** How much of the file the preview reads (the server detects the encoding from as much). */
@@ -113,12 +116,20 @@ export const previewFile = (file: File, kind: ImportKind, source: string): Promi
  */
 export const uploadFile = (
   file: File,
-  options: { kind: ImportKind; source: string; mapping: Record<string, string>; timezone: string },
+  options: { kind: ImportKind; source: string; mapping: Record<string, string>; timezone: string; dateOrder?: DateOrder },
   onProgress: (sent: number, total: number) => void,
 ): Promise<{ import: ImportRecord }> =>
   sendFile(
     '/api/imports',
-    { kind: options.kind, source: options.source, fileName: file.name, mapping: JSON.stringify(options.mapping), timezone: options.timezone },
+    {
+      kind: options.kind,
+      source: options.source,
+      fileName: file.name,
+      mapping: JSON.stringify(options.mapping),
+      timezone: options.timezone,
+      // Not sent when not chosen: the server then keeps the saved order (or reads dates by their form).
+      ...(options.dateOrder ? { dateOrder: options.dateOrder } : {}),
+    },
     file,
     onProgress,
   );

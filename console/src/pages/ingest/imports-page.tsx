@@ -5,6 +5,7 @@ import { useApi } from '../../api/use-api';
 import { ErrorAlert } from '../../components/error-alert';
 import { errorMessage } from '../../i18n/error-message';
 import { useSession } from '../../session/session-context';
+import { AUTO, type DateOrderChoice } from './date-order';
 import { ImportFileStep, type ImportSettings } from './import-file-step';
 import { ImportMappingStep } from './import-mapping-step';
 import { ImportRunStep } from './import-run-step';
@@ -25,6 +26,7 @@ export const ImportsPage = () => {
   const [file, setFile] = useState<File>();
   const [preview, setPreview] = useState<FilePreview>();
   const [mapping, setMapping] = useState<Record<string, string>>({});
+  const [dateOrder, setDateOrder] = useState<DateOrderChoice>(AUTO);
   const [sent, setSent] = useState({ sent: 0, total: 0 });
   const [finished, setFinished] = useState<ImportRecord>();
   const [error, setError] = useState<unknown>();
@@ -52,6 +54,7 @@ export const ImportsPage = () => {
         setFile(chosen);
         setPreview(p);
         setMapping(p.mapping);
+        setDateOrder(p.dateOrder ?? AUTO);
         setStep('mapping');
       })
       .catch(setError)
@@ -63,7 +66,7 @@ export const ImportsPage = () => {
     setError(undefined);
     setSent({ sent: 0, total: file.size });
     setStep('running');
-    uploadFile(file, { ...settings, mapping }, (done, total) => setSent({ sent: done, total }))
+    uploadFile(file, { ...settings, mapping, dateOrder: dateOrder === AUTO ? undefined : dateOrder }, (done, total) => setSent({ sent: done, total }))
       .then((res) => {
         setFinished(res.import);
         setStep('finished');
@@ -105,6 +108,8 @@ export const ImportsPage = () => {
             preview={preview}
             mapping={mapping}
             onMapping={setMapping}
+            dateOrder={dateOrder}
+            onDateOrder={setDateOrder}
             onBack={reset}
             onStart={onStart}
           />

@@ -10,6 +10,7 @@ import { formatFen, formatPercent } from '../../format/money';
 import { errorMessage } from '../../i18n/error-message';
 import { useSession } from '../../session/session-context';
 import { ModelsHoldoutChart } from './models-holdout-chart';
+import { ModelsSettingsCard } from './models-settings-card';
 import type { ChurnDiagnostics, ClvDiagnostics, KindStatus, ModelKind, ModelRun, ModelsOverview } from './models-types';
 
 const STATUS_COLOR = { queued: 'default', running: 'processing', succeeded: 'success', failed: 'error' } as const;
@@ -177,9 +178,10 @@ const ChurnCard = ({ status, busy, onQueued }: { status: KindStatus<ChurnDiagnos
   );
 };
 
-/** Fit diagnostics of the CLV and churn models, their last runs, and "run now". */
+/** Fit diagnostics of the CLV and churn models, their last runs, "run now", and the scoring settings. */
 export const ModelsPage = () => {
   const { t } = useTranslation();
+  const { can } = useSession();
   const overview = useApi(() => api.get<ModelsOverview>('/api/intelligence/models'), []);
   const active = (s: KindStatus<unknown> | undefined) => s?.latest?.status === 'queued' || s?.latest?.status === 'running';
   const busy = active(overview.data?.clv) || active(overview.data?.churn);
@@ -213,6 +215,7 @@ export const ModelsPage = () => {
           </Col>
         </Row>
       )}
+      <ModelsSettingsCard mayEdit={can('intelligence:manage')} />
     </Space>
   );
 };

@@ -165,3 +165,18 @@ export interface CustomerScores {
   } | null;
   churn: { risk: number; value12mFen: number; factors: ChurnFactor[]; scoredAt: string } | null;
 }
+
+/** `intelligence.scoring` settings, as GET/PUT /api/intelligence/scoring/settings carry them. */
+export interface ScoringSettings {
+  timeZone: string;
+  clv: { schedule: { enabled: boolean; hour: number }; annualDiscountRate: number; holdoutDays: number; timeUnit: 'day' | 'week' };
+  churn: {
+    schedule: { enabled: boolean; weekday: number; hour: number };
+    horizonDays: number;
+    activeWithinDays: number;
+    heldOutShare: number;
+    maxTrainingCustomers: number;
+    l2: number;
+  };
+  valuePotential: { highValuePercentile: number; lowValuePercentile: number; highPotentialPercentile: number };
+}

@@ -85,6 +85,9 @@ export interface TagDefinition {
   updatedBy: string;
   evaluatedAt: string | null;
   evaluation: TagEvaluation | null;
+  /** Set = archived: not evaluated, not offered for new assignments; can be restored. */
+  archivedAt: string | null;
+  archivedBy: string | null;
 }
 
 export const TAG_ACTOR_TYPES = ['user', 'rule', 'behaviour', 'system', 'cli'] as const;
@@ -113,6 +116,8 @@ export interface CustomerTag {
   assignedBy: string;
   reason: string | null;
   evidence: Record<string, unknown>;
+  /** The tag was archived after it was assigned. */
+  archived: boolean;
 }
 
 export interface TaggedCustomer {

@@ -18,7 +18,8 @@ const AddManualTag = ({ customerId, held, onAdded }: { customerId: string; held:
   const [tagId, setTagId] = useState<string>();
   const [reason, setReason] = useState('');
   const defs = useApi(() => (open ? api.get<{ items: TagDefinition[] }>('/api/tags') : Promise.resolve({ items: [] })), [open]);
-  const options = (defs.data?.items ?? []).filter((d) => d.kind === 'manual' && !held.has(d.id));
+  // Archived tags are not assigned any more.
+  const options = (defs.data?.items ?? []).filter((d) => d.kind === 'manual' && d.archivedAt === null && !held.has(d.id));
 
   const add = async () => {
     if (!tagId) return;
@@ -105,6 +106,7 @@ export const CustomerTagsSection = ({ customerId }: { customerId: string }) => {
         </>
       )}
       <Typography.Text type="secondary">{t('tags.assignedByAt', { by: tag.assignedBy, at: formatDateTime(tag.assignedAt) })}</Typography.Text>
+      {tag.archived && <Typography.Text type="warning">{t('tags.archivedOnCustomer')}</Typography.Text>}
     </Space>
   );
 
@@ -122,6 +124,7 @@ export const CustomerTagsSection = ({ customerId }: { customerId: string }) => {
             <Tag
               color={tag.colour}
               data-testid={`customer-tag-${tag.name}`}
+              style={tag.archived ? { opacity: 0.55 } : undefined}
               closable={canWrite && tag.kind === 'manual'}
               onClose={(e) => {
                 e.preventDefault();

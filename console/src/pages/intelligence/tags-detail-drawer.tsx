@@ -1,4 +1,4 @@
-import { Drawer, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Drawer, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -97,6 +97,15 @@ export const TagDetailDrawer = ({ tag, onClose }: { tag: TagDefinition | null; o
       {tag && (
         <>
           <Typography.Paragraph type="secondary">{tag.description || tag.summary}</Typography.Paragraph>
+          {tag.archivedAt && (
+            <Alert
+              type="info"
+              showIcon
+              style={{ marginBottom: 12 }}
+              title={t('tags.archivedByAt', { by: tag.archivedBy ?? '', at: formatDateTime(tag.archivedAt) })}
+              data-testid="tag-archived-notice"
+            />
+          )}
           <Tabs
             items={[
               { key: 'customers', label: t('tags.customersTab', { count: tag.customers }), children: <TaggedCustomers tagId={tag.id} /> },

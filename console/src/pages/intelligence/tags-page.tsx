@@ -1,40 +1,30 @@
-import { EditOutlined, PlayCircleOutlined, PlusOutlined, TeamOutlined } from '@ant-design/icons';
-import { App, Button, Card, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { PlusOutlined, TeamOutlined } from '@ant-design/icons';
+import { Button, Card, Space, Switch, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useApi } from '../../api/use-api';
 import { ErrorAlert } from '../../components/error-alert';
 import { formatDateTime } from '../../format/date';
-import { errorMessage } from '../../i18n/error-message';
 import { useSession } from '../../session/session-context';
-import type { TagDefinition, TagEvaluation } from './tags-api';
+import type { TagDefinition } from './tags-api';
 import { TagDetailDrawer } from './tags-detail-drawer';
 import { TagEditModal } from './tags-edit-modal';
+import { TagRowActions } from './tags-row-actions';
 
-/** Tag management: the three kinds, their definitions, counts, last evaluation; create, edit, run now. */
+/** Tag management: the three kinds, their definitions, counts, last evaluation; create, edit, run now, archive, restore, delete. */
 export const TagsPage = () => {
   const { t } = useTranslation();
   const { can } = useSession();
-  const { message } = App.useApp();
   const canManage = can('intelligence:manage');
+  const canWrite = can('tags:write');
   const { data, error, loading, reload } = useApi(() => api.get<{ items: TagDefinition[] }>('/api/tags'), []);
   const [editing, setEditing] = useState<TagDefinition | 'new' | null>(null);
   const [viewing, setViewing] = useState<TagDefinition | null>(null);
-  const [running, setRunning] = useState<string | null>(null);
-
-  const runNow = async (tag: TagDefinition) => {
-    setRunning(tag.id);
-    try {
-      const res = await api.post<TagEvaluation>(`/api/tags/${encodeURIComponent(tag.id)}/evaluate`);
-      message.success(t('tags.evaluated', { added: res.added, removed: res.removed, total: res.total }));
-      reload();
-    } catch (e) {
-      message.error(errorMessage(t, e));
-    } finally {
-      setRunning(null);
-    }
-  };
+  const [showArchived, setShowArchived] = useState(false);
+  const all = data?.items ?? [];
+  const archivedCount = all.filter((tag) => tag.archivedAt !== null).length;
+  const shown = showArchived ? all : all.filter((tag) => tag.archivedAt === null);
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
@@ -52,12 +42,20 @@ export const TagsPage = () => {
         {t('tags.intro')}
       </Typography.Paragraph>
       <ErrorAlert error={error} />
-      <Card size="small">
+      <Card
+        size="small"
+        extra={
+          <Space>
+            <Switch size="small" checked={showArchived} onChange={setShowArchived} data-testid="tags-show-archived" />
+            <Typography.Text>{t('tags.showArchived', { count: archivedCount })}</Typography.Text>
+          </Space>
+        }
+      >
         <Table<TagDefinition>
           size="small"
           rowKey="id"
           loading={loading}
-          dataSource={data?.items ?? []}
+          dataSource={shown}
           pagination={false}
           data-testid="tags-table"
           scroll={{ x: 'max-content' }}
@@ -66,9 +64,16 @@ export const TagsPage = () => {
               title: t('tags.name'),
               dataIndex: 'name',
               render: (name: string, tag) => (
-                <Tag color={tag.colour} data-testid={`tag-row-${tag.name}`}>
-                  {name}
-                </Tag>
+                <Space size={4} data-testid={`tag-row-${tag.name}`} data-archived={tag.archivedAt !== null}>
+                  <Tag color={tag.colour} style={tag.archivedAt ? { opacity: 0.55 } : undefined}>
+                    {name}
+                  </Tag>
+                  {tag.archivedAt && (
+                    <Tooltip title={t('tags.archivedByAt', { by: tag.archivedBy ?? '', at: formatDateTime(tag.archivedAt) })}>
+                      <Tag>{t('tags.archivedMark')}</Tag>
+                    </Tooltip>
+                  )}
+                </Space>
               ),
             },
             { title: t('tags.kind'), dataIndex: 'kind', render: (k: string) => t(`tags.kinds.${k}`) },
@@ -97,34 +102,19 @@ export const TagsPage = () => {
               title: t('tags.lastEvaluated'),
               dataIndex: 'evaluatedAt',
               render: (at: string | null, tag) =>
-                tag.kind === 'manual'
+                tag.kind === 'manual' || tag.archivedAt
                   ? '—'
                   : at
                     ? `${formatDateTime(at)} (+${tag.evaluation?.added ?? 0} / −${tag.evaluation?.removed ?? 0})`
                     : t('tags.never'),
             },
-            ...(canManage
+            ...(canManage || canWrite
               ? [
                   {
                     title: t('common.actions'),
                     key: 'actions',
                     render: (_: unknown, tag: TagDefinition) => (
-                      <Space>
-                        <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(tag)} data-testid={`tag-edit-${tag.name}`}>
-                          {t('common.edit')}
-                        </Button>
-                        {tag.kind !== 'manual' && (
-                          <Button
-                            size="small"
-                            icon={<PlayCircleOutlined />}
-                            loading={running === tag.id}
-                            onClick={() => runNow(tag)}
-                            data-testid={`tag-run-${tag.name}`}
-                          >
-                            {t('tags.runNow')}
-                          </Button>
-                        )}
-                      </Space>
+                      <TagRowActions tag={tag} canManage={canManage} canWrite={canWrite} onEdit={setEditing} onChanged={reload} />
                     ),
                   },
                 ]

@@ -88,6 +88,7 @@ export const CustomerTierHistory = ({ customerId }: { customerId: string }) => {
           size="small"
           rowKey="runId"
           pagination={false}
+          data-testid="stage-history"
           dataSource={data.stageHistory}
           columns={[
             { title: t('segmentation.customer.changedAt'), key: 'at', render: (_, h) => formatDateTime(h.changedAt) },

@@ -20,6 +20,7 @@ export interface LoyaltySettings {
   graceDays: number;
   guards: { maxPointsPerOperation: number; dailyIssuanceBudget: number; budgetWarnRatio: number; bulkApprovalThreshold: number };
   milestones: { anniversaryPoints: number; birthdayPoints: number };
+  enrolment: { identifyTrait: string | null };
 }
 export interface LoyaltyOverview {
   members: number;
@@ -91,13 +92,40 @@ export interface Grant {
   createdAt: string;
   granted: number;
 }
+export type InvitationStatus = 'invited' | 'signed_up' | 'participated' | 'declined';
 export interface Cocreation {
   id: string;
   title: string;
   kind: 'product_test' | 'event' | 'interview';
+  description: string;
   startsAt: string | null;
-  counts: { invited: number; signed_up: number; participated: number; declined: number };
+  capacity: number | null;
+  counts: Record<InvitationStatus, number>;
 }
+export interface CocreationInput {
+  title: string;
+  kind: Cocreation['kind'];
+  description?: string;
+  startsAt?: string | null;
+  capacity?: number | null;
+}
+export interface Invitation {
+  customerId: string;
+  memberNo: string;
+  tier: string;
+  growth: number;
+  status: InvitationStatus;
+  invitedAt: string;
+  updatedAt: string;
+}
+/** Where an invitation may go next (the server enforces the same). */
+export const INVITATION_TRANSITIONS: Record<InvitationStatus, InvitationStatus[]> = {
+  invited: ['signed_up', 'participated', 'declined'],
+  signed_up: ['participated', 'declined', 'invited'],
+  participated: ['signed_up'],
+  declined: ['invited', 'signed_up'],
+};
+export type BenefitInput = Omit<Benefit, 'id' | 'stockLeft' | 'active'> & { active?: boolean };
 export interface ReconcileReport {
   ok: boolean;
   accounts: number;
@@ -117,7 +145,8 @@ export const loyaltyApi = {
   points: (customerId: string, body: { direction: 'grant' | 'redeem'; points: number; reason: string; idempotencyKey: string }) =>
     api.post<{ replayed: boolean }>(`/api/loyalty/members/${encodeURIComponent(customerId)}/points`, body),
   benefits: () => api.get<{ items: Benefit[] }>('/api/loyalty/benefits'),
-  createBenefit: (b: Omit<Benefit, 'id' | 'stockLeft' | 'active'>) => api.post<{ benefit: Benefit }>('/api/loyalty/benefits', b),
+  createBenefit: (b: BenefitInput) => api.post<{ benefit: Benefit }>('/api/loyalty/benefits', b),
+  updateBenefit: (id: string, b: BenefitInput) => api.put<{ benefit: Benefit }>(`/api/loyalty/benefits/${encodeURIComponent(id)}`, b),
   redeem: (benefitId: string, customerId: string, idempotencyKey: string) =>
     api.post<{ redemption: { code: string } }>(`/api/loyalty/benefits/${encodeURIComponent(benefitId)}/redeem`, { customerId, idempotencyKey }),
   grants: (status?: string) => api.get<{ items: Grant[] }>('/api/loyalty/grants', { status }),
@@ -125,8 +154,12 @@ export const loyaltyApi = {
   decide: (id: string, approve: boolean) => api.post<{ grant: Grant }>(`/api/loyalty/grants/${encodeURIComponent(id)}/decision`, { approve }),
   reconcile: () => api.get<ReconcileReport>('/api/loyalty/reconcile'),
   cocreations: () => api.get<{ items: Cocreation[] }>('/api/loyalty/cocreations'),
-  createCocreation: (body: { title: string; kind: string; inviteTier: string; inviteCount: number }) =>
+  createCocreation: (body: CocreationInput & { inviteTier: string; inviteCount: number }) =>
     api.post<{ id: string; invited: number }>('/api/loyalty/cocreations', body),
+  updateCocreation: (id: string, body: CocreationInput) => api.put<{ ok: true }>(`/api/loyalty/cocreations/${encodeURIComponent(id)}`, body),
+  invitations: (id: string) => api.get<{ items: Invitation[] }>(`/api/loyalty/cocreations/${encodeURIComponent(id)}/invitations`),
+  setInvitation: (id: string, customerId: string, status: InvitationStatus) =>
+    api.put<{ ok: true }>(`/api/loyalty/cocreations/${encodeURIComponent(id)}/invitations/${encodeURIComponent(customerId)}`, { status }),
 };
 
 /** A fresh idempotency key per user action: a double click or a retry sends the same one. */

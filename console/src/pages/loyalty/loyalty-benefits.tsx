@@ -1,10 +1,13 @@
-import { PlusOutlined } from '@ant-design/icons';
-import { App, Button, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { App, Button, DatePicker, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/use-api';
 import { applyFieldErrors } from '../../components/apply-field-errors';
 import { ErrorAlert } from '../../components/error-alert';
+import { formatDate } from '../../format/date';
 import { errorMessage } from '../../i18n/error-message';
 import { useSession } from '../../session/session-context';
 import { type Benefit, loyaltyApi, newKey, tierLabel } from './loyalty-api';
@@ -16,10 +19,13 @@ type BenefitForm = {
   pointsPrice: number;
   stockTotal: number;
   minTier?: string;
+  validity?: [Dayjs | null, Dayjs | null] | null;
+  active: boolean;
   terms: string;
 };
 
-const CreateBenefitModal = ({ open, onClose }: { open: boolean; onClose: (changed: boolean) => void }) => {
+/** Adds a benefit, or edits one (`benefit` given): price, stock, tier, validity window, terms, on/off. */
+const BenefitModal = ({ open, benefit, onClose }: { open: boolean; benefit?: Benefit; onClose: (changed: boolean) => void }) => {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<BenefitForm>();
@@ -27,10 +33,19 @@ const CreateBenefitModal = ({ open, onClose }: { open: boolean; onClose: (change
   const [saving, setSaving] = useState(false);
   const provider = Form.useWatch('provider', form);
   const submit = async () => {
-    const v = await form.validateFields();
+    const { validity, ...v } = await form.validateFields();
     setSaving(true);
     try {
-      await loyaltyApi.createBenefit({ ...v, partnerName: v.partnerName ?? null, minTier: v.minTier ?? null, validFrom: null, validUntil: null });
+      const body = {
+        ...v,
+        partnerName: v.partnerName ?? null,
+        minTier: v.minTier ?? null,
+        validFrom: validity?.[0] ? validity[0].startOf('day').toISOString() : null,
+        validUntil: validity?.[1] ? validity[1].endOf('day').toISOString() : null,
+      };
+      if (benefit) await loyaltyApi.updateBenefit(benefit.id, body);
+      else await loyaltyApi.createBenefit(body);
+      message.success(t(benefit ? 'loyalty.benefits.saved' : 'loyalty.benefits.created'));
       onClose(true);
     } catch (reason) {
       if (!applyFieldErrors(form, reason, ['name', 'partnerName', 'pointsPrice', 'stockTotal', 'terms'])) message.error(errorMessage(t, reason));
@@ -39,16 +54,32 @@ const CreateBenefitModal = ({ open, onClose }: { open: boolean; onClose: (change
     }
   };
   const tiers = settings.data?.settings.tiers ?? [];
+  const initial: Partial<BenefitForm> = benefit
+    ? {
+        name: benefit.name,
+        provider: benefit.provider,
+        partnerName: benefit.partnerName ?? undefined,
+        pointsPrice: benefit.pointsPrice,
+        stockTotal: benefit.stockTotal,
+        minTier: benefit.minTier ?? undefined,
+        validity:
+          benefit.validFrom || benefit.validUntil
+            ? [benefit.validFrom ? dayjs(benefit.validFrom) : null, benefit.validUntil ? dayjs(benefit.validUntil) : null]
+            : null,
+        active: benefit.active,
+        terms: benefit.terms,
+      }
+    : { provider: 'own', pointsPrice: 100, stockTotal: 100, active: true };
   return (
     <Modal
       open={open}
-      title={t('loyalty.benefits.create')}
+      title={benefit ? t('loyalty.benefits.edit', { name: benefit.name }) : t('loyalty.benefits.create')}
       onCancel={() => onClose(false)}
       onOk={() => submit().catch(() => undefined)}
       confirmLoading={saving}
       destroyOnHidden
     >
-      <Form form={form} layout="vertical" initialValues={{ provider: 'own', pointsPrice: 100, stockTotal: 100 }}>
+      <Form form={form} layout="vertical" initialValues={initial} preserve={false}>
         <Form.Item name="name" label={t('loyalty.benefits.name')} rules={[{ required: true }]}>
           <Input maxLength={120} data-testid="benefit-name" />
         </Form.Item>
@@ -69,11 +100,19 @@ const CreateBenefitModal = ({ open, onClose }: { open: boolean; onClose: (change
           <Form.Item name="pointsPrice" label={t('loyalty.benefits.price')} rules={[{ required: true }]}>
             <InputNumber min={0} precision={0} data-testid="benefit-price" />
           </Form.Item>
-          <Form.Item name="stockTotal" label={t('loyalty.benefits.stock')} rules={[{ required: true }]}>
+          <Form.Item name="stockTotal" label={t('loyalty.benefits.stockTotal')} rules={[{ required: true }]}>
             <InputNumber min={0} precision={0} data-testid="benefit-stock" />
           </Form.Item>
           <Form.Item name="minTier" label={t('loyalty.benefits.minTier')}>
             <Select allowClear style={{ width: 140 }} options={tiers.map((x) => ({ value: x.code, label: tierLabel(tiers, x.code, i18n.language) }))} />
+          </Form.Item>
+        </Space>
+        <Space align="start">
+          <Form.Item name="validity" label={t('loyalty.benefits.validity')} extra={t('loyalty.benefits.validityHelp')}>
+            <DatePicker.RangePicker allowEmpty={[true, true]} data-testid="benefit-validity" />
+          </Form.Item>
+          <Form.Item name="active" label={t('loyalty.benefits.active')} valuePropName="checked">
+            <Switch data-testid="benefit-active" />
           </Form.Item>
         </Space>
         <Form.Item name="terms" label={t('loyalty.benefits.terms')} rules={[{ required: true }]}>
@@ -82,6 +121,14 @@ const CreateBenefitModal = ({ open, onClose }: { open: boolean; onClose: (change
       </Form>
     </Modal>
   );
+};
+
+/** "2026-12-01 – 2026-12-31", "from …", "until …" or "always". */
+const validityText = (t: TFunction, b: Benefit): string => {
+  if (b.validFrom && b.validUntil) return `${formatDate(b.validFrom)} – ${formatDate(b.validUntil)}`;
+  if (b.validFrom) return t('loyalty.benefits.validFrom', { date: formatDate(b.validFrom) });
+  if (b.validUntil) return t('loyalty.benefits.validUntil', { date: formatDate(b.validUntil) });
+  return t('loyalty.benefits.always');
 };
 
 const RedeemModal = ({ benefit, onClose }: { benefit: Benefit | undefined; onClose: (changed: boolean) => void }) => {
@@ -131,6 +178,7 @@ export const LoyaltyBenefitsTab = () => {
   const { data, error, loading, reload } = useApi(() => loyaltyApi.benefits(), []);
   const settings = useApi(() => loyaltyApi.settings(), []);
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Benefit>();
   const [redeeming, setRedeeming] = useState<Benefit>();
   const tiers = settings.data?.settings.tiers;
   return (
@@ -159,21 +207,42 @@ export const LoyaltyBenefitsTab = () => {
           { title: t('loyalty.benefits.minTier'), dataIndex: 'minTier', render: (c: string | null) => tierLabel(tiers, c, i18n.language) },
           { title: t('loyalty.benefits.stock'), key: 'stock', render: (_: unknown, b: Benefit) => `${b.stockLeft} / ${b.stockTotal}` },
           {
+            title: t('loyalty.benefits.validity'),
+            key: 'validity',
+            render: (_: unknown, b: Benefit) => (
+              <span data-testid={`benefit-validity-${b.id}`}>
+                {validityText(t, b)}
+                {!b.active && <Tag style={{ marginInlineStart: 8 }}>{t('loyalty.benefits.inactive')}</Tag>}
+              </span>
+            ),
+          },
+          {
             title: '',
             key: 'actions',
-            render: (_: unknown, b: Benefit) =>
-              can('loyalty:write') && (
-                <Button size="small" disabled={b.stockLeft === 0 || !b.active} onClick={() => setRedeeming(b)} data-testid={`redeem-${b.id}`}>
-                  {t('loyalty.benefits.redeem')}
-                </Button>
-              ),
+            render: (_: unknown, b: Benefit) => (
+              <Space>
+                {can('loyalty:write') && (
+                  <Button size="small" disabled={b.stockLeft === 0 || !b.active} onClick={() => setRedeeming(b)} data-testid={`redeem-${b.id}`}>
+                    {t('loyalty.benefits.redeem')}
+                  </Button>
+                )}
+                {can('loyalty:manage') && (
+                  <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(b)} data-testid={`benefit-edit-${b.id}`}>
+                    {t('loyalty.benefits.editShort')}
+                  </Button>
+                )}
+              </Space>
+            ),
           },
         ]}
       />
-      <CreateBenefitModal
-        open={creating}
+      <BenefitModal
+        open={creating || Boolean(editing)}
+        benefit={editing}
+        key={editing?.id ?? 'new'}
         onClose={(changed) => {
           setCreating(false);
+          setEditing(undefined);
           if (changed) reload();
         }}
       />

@@ -30,7 +30,13 @@ export const LoyaltySettingsTab = () => {
     const values = await form.validateFields();
     setSaving(true);
     try {
-      const merged = { ...data.settings, ...values, tiers: data.settings.tiers.map((tier, i) => ({ ...tier, ...values.tiers?.[i] })) };
+      const trait = values.enrolment?.identifyTrait?.trim();
+      const merged = {
+        ...data.settings,
+        ...values,
+        tiers: data.settings.tiers.map((tier, i) => ({ ...tier, ...values.tiers?.[i] })),
+        enrolment: { identifyTrait: trait ? trait : null },
+      };
       await loyaltyApi.saveSettings(merged);
       message.success(t('loyalty.settings.saved'));
     } catch (reason) {
@@ -127,6 +133,11 @@ export const LoyaltySettingsTab = () => {
             {num(['milestones', 'anniversaryPoints'], t('loyalty.settings.anniversary'))}
             {num(['milestones', 'birthdayPoints'], t('loyalty.settings.birthday'))}
           </Space>
+        </Card>
+        <Card size="small" title={t('loyalty.settings.enrolment')}>
+          <Form.Item name={['enrolment', 'identifyTrait']} label={t('loyalty.settings.identifyTrait')} extra={t('loyalty.settings.identifyTraitHelp')}>
+            <Input maxLength={64} allowClear style={{ maxWidth: 280 }} placeholder="member" data-testid="loyalty-identify-trait" />
+          </Form.Item>
         </Card>
         {can('loyalty:manage') && (
           <Button type="primary" icon={<SaveOutlined />} loading={saving} onClick={() => save().catch(() => undefined)} data-testid="loyalty-settings-save">

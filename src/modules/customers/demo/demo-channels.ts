@@ -23,7 +23,34 @@ export const DEMO_SOURCES: readonly string[] = ['demo', ...DEMO_CHANNELS.map((c)
 /** WeChat's default nickname for users who share no profile. */
 const WECHAT_NICKNAME = '微信用户';
 
-type ChannelPlan = { seed: string; nowS: number; skus: string[] };
+/**
+ * The stores' front-desk phones (landlines). When a customer at the till gives no number, some cashiers type
+ * the store's own, so each of these ends up on many store records of different people: identity resolution
+ * quarantines it instead of merging them (the identity page shows it under quarantined identifiers).
+ */
+export const DEMO_STORE_PHONES = [
+  '+862158880101',
+  '+862164330202',
+  '+8657187650303',
+  '+861085120404',
+  '+862087650505',
+  '+867558830606',
+  '+862867010707',
+  '+862583290808',
+] as const;
+
+/** Store records that carry the store's front-desk phone instead of the customer's. */
+const DESK_PHONE_SHARE = 0.04;
+
+/**
+ * How many stores' front-desk phones a demo of `people` uses: one per 2,500 people, at most all of them. Small
+ * demos (under 1,000 people) use none, because two or three records sharing a desk phone would stay under the
+ * quarantine limit and merge different people.
+ */
+export const storePhonesFor = (people: number): string[] =>
+  people < 1000 ? [] : DEMO_STORE_PHONES.slice(0, Math.min(DEMO_STORE_PHONES.length, Math.ceil(people / 2500)));
+
+type ChannelPlan = { seed: string; nowS: number; skus: string[]; storePhones: string[] };
 
 /** The demo's sources, so the sources page, the event debugger and survivorship (trust ranks) know them. */
 export const ensureDemoSources = async (trx: Trx, at: Date): Promise<void> => {
@@ -72,6 +99,7 @@ export const withChannels = (p: ChannelPlan, core: RawBuilder<unknown>) => sql`
              p_flag and ${u16('k', 14)} < 0.5 as m_openid,
              has_email and (not w_flag or ${u16('k', 24)} < 0.5) as m_email,
              ${u16('k', 26)} < 0.7 as w_phone,
+             ${p.storePhones.length > 0 ? sql`${u16('g', 28)} < ${DESK_PHONE_SHARE}` : sql`false`} as s_desk,
              (1 + floor(18 * power(${u16('k', 28)}, 2)))::int as n_events,
              'o' || left(translate(encode(k, 'base64'), '+/', '-_'), 27) as openid,
              md5(${p.seed} || ':a:' || i)::uuid::text as anonymous_id
@@ -138,7 +166,8 @@ export const insertChannelRecords = async (trx: Trx, p: ChannelPlan, persons: Ra
          case when has_v and v_linked and not v_via_p then anonymous_id end, attributes, 'demo-online-shop'),
         ('p', has_p, p_s, ${WECHAT_NICKNAME}, case when p_phone then phone end, null, null, openid,
          case when has_v and v_linked and v_via_p then anonymous_id end, '{}'::jsonb, 'demo-mini-program'),
-        ('s', has_s, s_s, display_name, phone, null, null, null, null,
+        ('s', has_s, s_s, display_name,
+         case when s_desk then (${p.storePhones}::text[])[1 + floor(${u16('g', 30)} * ${p.storePhones.length})::int] else phone end, null, null, null, null,
          jsonb_build_object('city', attributes -> 'city', 'gender', attributes -> 'gender'), 'demo-pos'),
         -- nothing is known of an anonymous visitor but the tracker's id
         ('v', has_v, v_s, '', null, null, null, null, anonymous_id, '{}'::jsonb, 'demo-web')

@@ -520,6 +520,7 @@ export const PRODUCTS: readonly (readonly [sku: string, name: string, priceFen: 
   ['TD-20006', '波尔多干红葡萄酒 750ml', 19800],
   ['TD-20007', '精酿啤酒 330ml×24', 13900],
   ['TD-20008', '无糖气泡水 480ml×15', 5490],
+  ['TD-20009', '青瓷功夫茶具套装', 26800],
   // beauty
   ['BT-30001', '玻尿酸补水面膜 10片', 9900],
   ['BT-30002', '氨基酸洁面乳 120g', 5900],
@@ -583,6 +584,28 @@ export const PRODUCTS: readonly (readonly [sku: string, name: string, priceFen: 
   ['HL-81001', '复合维生素 100片', 19800],
   ['HL-81002', '深海鱼油软胶囊 120粒', 26800],
   ['HL-81003', '乳清蛋白粉 900g', 32800],
+];
+
+/**
+ * Products bought together by the same people (a tea set with tea leaves, nappies with wipes, a cat with cat
+ * food): each customer leans to one or two of these groups, so baskets and histories hold items that go
+ * together and the recommendations have something to learn. Products in no group sell only at random.
+ */
+export const PRODUCT_AFFINITIES: readonly (readonly string[])[] = [
+  ['TD-20001', 'TD-20002', 'TD-20003', 'TD-20009'], // tea
+  ['FD-10010', 'FD-10017', 'HM-40006', 'FD-10011'], // coffee
+  ['MB-70001', 'MB-70002', 'MB-70003', 'MB-70004', 'MB-70005', 'BK-80002'], // baby
+  ['PT-71001', 'PT-71002', 'PT-71003'], // pets
+  ['BT-30001', 'BT-30002', 'BT-30003', 'BT-30004', 'BT-30005', 'BT-30008', 'BT-30010'], // skin care
+  ['BT-30006', 'BT-30007', 'HM-40010', 'BK-80003'], // gifts for her
+  ['AP-50001', 'AP-50003', 'AP-50008', 'EL-60002', 'HL-81003'], // running and the gym
+  ['EL-60001', 'EL-60003', 'EL-60004', 'EL-60006', 'EL-60008'], // phone and tablet accessories
+  ['FD-10008', 'FD-10015', 'FD-10016', 'TD-20004', 'TD-20005', 'TD-20006'], // festival gifts
+  ['FD-10001', 'FD-10002', 'FD-10003', 'FD-10004', 'FD-10014', 'TD-20007', 'TD-20008'], // snacks and drinks
+  ['FD-10005', 'FD-10006', 'FD-10007', 'FD-10009', 'FD-10012', 'FD-10013'], // fresh food
+  ['HM-40003', 'HM-40004', 'HM-40005', 'HM-40013', 'HM-40014'], // a new home
+  ['HM-40001', 'HM-40002', 'HM-40007', 'HM-40008', 'HM-40009'], // bathroom and daily needs
+  ['HL-81001', 'HL-81002', 'FD-10018'], // health
 ];
 
 /** Chinese New Year's day (Gregorian) by year: the weeks around it are the quietest of the year. */

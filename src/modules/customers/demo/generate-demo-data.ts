@@ -2,7 +2,16 @@ import { createHash } from 'node:crypto';
 import { type RawBuilder, sql } from 'kysely';
 import type { Db, Trx } from '../../../platform/db.ts';
 import { refreshCustomerStats } from '../refresh-customer-stats.ts';
-import { CHANNEL_IDS, channelRecordIds, DEMO_SOURCES, ensureDemoSources, insertChannelRecords, orderRecordId, withChannels } from './demo-channels.ts';
+import {
+  CHANNEL_IDS,
+  channelRecordIds,
+  DEMO_SOURCES,
+  ensureDemoSources,
+  insertChannelRecords,
+  orderRecordId,
+  storePhonesFor,
+  withChannels,
+} from './demo-channels.ts';
 import * as lists from './demo-names.ts';
 import { digest, u16, u32 } from './demo-random.ts';
 
@@ -37,10 +46,14 @@ const SIGNUP_HISTORY_DAYS = 913; // ~2.5 years of sign-ups
 const ORDER_HISTORY_DAYS = 730;
 const DORMANT_DAYS = 181;
 const MAX_ORDERS_PER_CUSTOMER = 400; // external ids reserve three digits for the order number
+// Share of order lines drawn from the customer's affinity groups (demo-names.ts PRODUCT_AFFINITIES); the rest at random.
+const AFFINITY_SHARE = 0.8;
 // Each statement writes ~10 orders per customer; 10,000 customers keep a batch's work in memory (work_mem below).
 const CUSTOMERS_PER_BATCH = 10_000;
 // One batch per core: an INSERT never runs as a parallel query, so concurrency comes from two connections.
 const CONCURRENCY = 2;
+/** Batches of up to CUSTOMERS_PER_BATCH people, but small demos in at least two per connection so both cores work. */
+const batchSize = (total: number): number => Math.min(CUSTOMERS_PER_BATCH, Math.max(1000, Math.ceil(total / (2 * CONCURRENCY))));
 
 /** Customer segments; they drive order frequency and basket size. */
 const SEGMENTS = { prospect: 0, casual: 1, loyal: 2, whale: 3, lapsed: 4 } as const;
@@ -159,14 +172,34 @@ const makePlan = (options: DemoOptions) => {
     sourcePrefixes: lists.ORDER_SOURCES.map((s) => s[1]),
     sourceBounds: bounds(lists.ORDER_SOURCES.map((s) => s[2])),
     skus: sorted.map((p) => p[0]),
+    storePhones: storePhonesFor(options.customers),
     productNames: sorted.map((p) => p[1]),
     prices: sorted.map((p) => p[2]),
+    ...affinityGroups(sorted.map((p) => p[0])),
     phonePerm: permutation(seed, 'phone', 8),
     memberPerm: permutation(seed, 'member', 8),
     qqPerm: permutation(seed, 'qq', 8),
     emailPerm: permutation(seed, 'email', emailDigits),
     orderPerm: permutation(seed, 'order', 12),
   };
+};
+
+/**
+ * The affinity groups as positions (1-based) in the price-sorted product list, flattened group after group,
+ * each group cheapest first (so the price skew applies within a group too), with each group's offset and size.
+ */
+const affinityGroups = (skus: string[]) => {
+  const groups = lists.PRODUCT_AFFINITIES.map((g) =>
+    g
+      .map((sku) => {
+        const at = skus.indexOf(sku);
+        if (at < 0) throw new Error(`affinity group names unknown product ${sku}`);
+        return at + 1;
+      })
+      .sort((a, b) => a - b),
+  );
+  const offsets = groups.map((_, n) => groups.slice(0, n).reduce((sum, g) => sum + g.length, 0));
+  return { affinityProducts: groups.flat(), affinityOffsets: offsets, affinitySizes: groups.map((g) => g.length) };
 };
 
 const weighted = <K extends string>(key: K, list: readonly lists.Weighted<string>[]) =>
@@ -276,8 +309,14 @@ const insertCustomers = async (trx: Trx, p: Plan, lo: number, hi: number): Promi
 /** Line `k` (1-based; a number or the SQL column k) of an order, all drawn from the order's digest `oh`. */
 const line = (p: Plan, k: number | 'k') => {
   const at = (offset: number) => (typeof k === 'number' ? `${offset + 3 * (k - 1)}` : `${offset} + 3 * (k - 1)`);
-  // Cheap products are the likeliest; a smaller skew (big spenders) shifts the choice to dearer ones.
-  const product = sql<number>`(1 + floor(${p.prices.length} * power(${u16('oh', at(18))}, skew)))::int`;
+  // Most lines come from the order's affinity group `grp` (products bought together), the rest from the whole
+  // catalogue; one draw decides which and, rescaled, which product. Cheap products are the likeliest; a
+  // smaller skew (big spenders) shifts the choice to dearer ones.
+  const u = u16('oh', at(18));
+  const product = sql<number>`(case when ${u} < ${AFFINITY_SHARE}
+      then (${p.affinityProducts}::int[])[(${p.affinityOffsets}::int[])[grp] + 1
+             + floor((${p.affinitySizes}::int[])[grp] * power(${u} / ${AFFINITY_SHARE}, skew))::int]
+      else 1 + floor(${p.prices.length} * power((${u} - ${AFFINITY_SHARE}) / ${1 - AFFINITY_SHARE}, skew))::int end)`;
   const price = sql<number>`(${p.prices}::bigint[])[${product}]`;
   const qtyByte = sql.raw(`get_byte(oh, ${at(20)})`);
   const qty = (priceOf: RawBuilder<number>) =>
@@ -294,13 +333,18 @@ const insertOrders = async (trx: Trx, p: Plan, lo: number, hi: number): Promise<
   const result = await sql<{ orders: number; lines: number; refunds: number }>`
     with c as (
       select i, n_orders, ws, we, skew, prim, ${channelRecordIds(p)},
+             -- the customer's two affinity groups (the same twice for some: one interest only)
+             1 + floor(${u16('ah', 0)} * ${p.affinitySizes.length})::int as a1, 1 + floor(${u16('ah', 2)} * ${p.affinitySizes.length})::int as a2,
              (${p.dayBounds}::float8[])[floor((ws - ${p.baseS}) / ${DAY})::int + 1] as cs,
              (${p.dayBounds}::float8[])[floor((we - ${p.baseS}) / ${DAY})::int + 2] as ce
-      from (${withChannels(p, customerCore(p, lo, hi))}) core
+      from (select core.*, ${digest(p.seed, sql`'a'`, sql`core.i`)} as ah from (${withChannels(p, customerCore(p, lo, hi))}) core) core
       where n_orders > 0
+      -- a fence: without it the planner pulls these per-person expressions (record ids, day bounds) up into
+      -- every order row and computes them ten times over
+      offset 0
     ),
     o as materialized (
-      select ${orderRecordId(p.sources)} as customer_id, i, j, oh, skew, n_lines, placed_s, status, src,
+      select ${orderRecordId(p.sources)} as customer_id, i, j, oh, skew, grp, n_lines, placed_s, status, src,
              gx_id('ord', to_timestamp(placed_s), ${p.seed} || ':o:' || i || ':' || j) as id,
              total,
              case status when 'refunded' then total
@@ -310,7 +354,7 @@ const insertOrders = async (trx: Trx, p: Plan, lo: number, hi: number): Promise<
                                                       when 'partially_refunded' then (1 + floor(${u16('oh', 10)} * 14)::int) * ${DAY}
                                                       when 'cancelled' then 1800 when 'fulfilled' then 3 * ${DAY} else 0 end) as updated_s
       from (
-        select ${CHANNEL_IDS}, i, j, oh, skew, n_lines, placed_s,
+        select ${CHANNEL_IDS}, i, j, oh, skew, grp, n_lines, placed_s,
                case when ${u16('oh', 12)} < 0.7 then prim else width_bucket(${u16('oh', 14)}, ${p.sourceBounds}::float8[]) end as src,
                case when ${u16('oh', 8)} < 0.06 then 'refunded' when ${u16('oh', 8)} < 0.09 then 'partially_refunded'
                     when ${u16('oh', 8)} < 0.10 then 'cancelled'
@@ -318,6 +362,8 @@ const insertOrders = async (trx: Trx, p: Plan, lo: number, hi: number): Promise<
                ${lineAmount(1)} + ${lineAmount(2)} + ${lineAmount(3)} + ${lineAmount(4)} as total
         from (
           select ${CHANNEL_IDS}, i, j, oh, skew, ws, we,
+                 -- two orders in three follow the customer's first interest, the third their second
+                 case when j % 3 = 0 then a2 else a1 end as grp,
                  case when ${u16('oh', 16)} < 0.62 then 1 when ${u16('oh', 16)} < 0.88 then 2 when ${u16('oh', 16)} < 0.96 then 3 else 4 end as n_lines,
                  -- a day drawn by the seasonal weights within the customer's window, an hour by the daily rhythm;
                  -- a time that falls outside the window (first and last day) is drawn uniformly inside it
@@ -420,7 +466,7 @@ export const generateDemoData = async (db: Db, options: DemoOptions): Promise<De
   const written = { records: 0, events: 0 };
   await runBatches(
     total,
-    CUSTOMERS_PER_BATCH,
+    batchSize(total),
     async (lo, hi) => {
       const n = await inBatchTransaction(db, (trx) => insertCustomers(trx, plan, lo, hi));
       written.records += n.records;
@@ -433,7 +479,7 @@ export const generateDemoData = async (db: Db, options: DemoOptions): Promise<De
   let analysed = false;
   await runBatches(
     total,
-    CUSTOMERS_PER_BATCH,
+    batchSize(total),
     async (lo, hi) => {
       const n = await inBatchTransaction(db, (trx) => insertOrders(trx, plan, lo, hi));
       // Foreign-key checks reuse cached look-up plans, which on never-analysed tables are bitmap scans;

@@ -10,7 +10,8 @@ import { DEMO_SOURCES } from './demo-channels.ts';
 /**
  * Merges the demo company's cross-channel duplicates once, right after they were generated, as an
  * operator would with `guanxi identity reresolve --apply`: the console then lists unified customers and
- * the identity page reports what was merged. Later starts leave the graph alone, so merges undone in the
+ * the identity page reports what was merged. The stores' front-desk phones, typed into many store records of
+ * different people, are quarantined on the way instead of merging them. Later starts leave the graph alone, so merges undone in the
  * console stay undone. Returns undefined when there was nothing to do.
  */
 export const resolveDemoIdentities = async (deps: { db: Db; clock: Clock; logger: Logger }): Promise<ReresolutionReport | undefined> => {
@@ -23,12 +24,19 @@ export const resolveDemoIdentities = async (deps: { db: Db; clock: Clock; logger
     await db.transaction().execute((trx) =>
       recordAudit(trx, clock, cliActor('guanxi demo'), {
         action: 'identity.reresolve',
-        details: { merged: report.duplicates, conflicted: report.conflicted },
+        details: { merged: report.duplicates, conflicted: report.conflicted, quarantined: report.quarantined },
       }),
     );
   }
   logger.info(
-    { records: report.roots, merged: report.duplicates, duplicateRate: report.duplicateRate, conflicted: report.conflicted, seconds: report.seconds },
+    {
+      records: report.roots,
+      merged: report.duplicates,
+      duplicateRate: report.duplicateRate,
+      conflicted: report.conflicted,
+      quarantined: report.quarantined,
+      seconds: report.seconds,
+    },
     'demo identities resolved',
   );
   return report;

@@ -1,13 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type Kysely, sql } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Trx } from '../../../platform/db.ts';
-import { newId } from '../../../platform/ids.ts';
-import { insertOrders, type NewOrder, type OrderStatus, refreshCustomerStats } from '../../customers/index.ts';
+import { insertStagedOrders, type OrderStatus, refreshCustomerStats } from '../../customers/index.ts';
 import type { Database } from '../../database.ts';
 import { type Identifier, type IdentifierType, type ResolveInput, resolveIdentities } from '../../identity/index.ts';
-import { claimRecords, type RowError } from './import.repository.ts';
+import type { RowError } from './import.repository.ts';
 import { type BatchContext, type CustomerRef, rowError } from './import-batch.ts';
 import { type Group, importReturns, type Line, parseLine } from './import-orders.ts';
 import type { Row } from './read-rows.ts';
@@ -54,11 +54,14 @@ const STAGE_COLUMNS =
 export const dropStage = async (conn: ImportConnection): Promise<void> => {
   await sql`close all`.execute(conn);
   await sql`discard temp`.execute(conn);
+  await sql`reset work_mem`.execute(conn);
 };
 
 /** Creates the import's staging table (temporary: it lives as long as the import's connection). */
 export const createStage = async (conn: ImportConnection): Promise<void> => {
   await sql`close all`.execute(conn);
+  // The staging passes sort and hash the whole file once each: in memory rather than in temporary files.
+  await sql`set work_mem = '64MB'`.execute(conn);
   await sql`
     create temp table if not exists gx_order_stage (
       line int not null, order_key text not null, ok boolean not null, ref_key text, identifiers text, customer_name text,
@@ -70,8 +73,45 @@ export const createStage = async (conn: ImportConnection): Promise<void> => {
 };
 
 /**
+ * The staging table's COPY text for a batch of rows (one line each, failed rows staged as failed) and
+ * the batch's errors. The identifiers of a customer are serialised once (its rows repeat them).
+ */
+export const stageText = (ctx: Omit<BatchContext, 'trx'>, batch: Row[], identifiersJson: Map<string, string>): { text: string; errors: RowError[] } => {
+  const c = ctx as BatchContext;
+  const keyAt = ctx.columns.index.external_id ?? -1;
+  const qtyAt = ctx.columns.index.quantity ?? -1;
+  let text = '';
+  const errors: RowError[] = [];
+  for (const row of batch) {
+    const key = (row.cells[keyAt] ?? '').trim();
+    if (key === '') {
+      errors.push(rowError(c, row, 'external_id', 'missing'));
+      continue;
+    }
+    const parsed = parseLine(c, row);
+    if (!parsed.ok) {
+      errors.push(parsed.error);
+      text += `${row.line}\t${copyText(key)}\tf\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\n`;
+      continue;
+    }
+    const l = parsed.line;
+    let identifiers = identifiersJson.get(l.ref.key);
+    if (identifiers === undefined) {
+      identifiers = copyText(JSON.stringify(l.ref.identifiers.map((i) => [i.type, i.value])));
+      if (identifiersJson.size >= 50_000) identifiersJson.clear();
+      identifiersJson.set(l.ref.key, identifiers);
+    }
+    text +=
+      `${row.line}\t${copyText(key)}\tt\t${copyText(l.ref.key)}\t${identifiers}\t${copyText(l.ref.traits.display_name)}\t${l.placedAt.toISOString()}\t` +
+      `${copyText(l.sku)}\t${copyText(l.name)}\t${l.quantity}\t${l.unitPriceFen}\t${l.amountFen}\t${l.isReturn ? 't' : 'f'}\t${copyText(l.currency)}\t` +
+      `${copyText(l.status)}\t${copyText((row.cells[qtyAt] ?? '').trim())}\n`;
+  }
+  return { text, errors };
+};
+
+/**
  * Pass 1 of an orders import: each row read is parsed (customer identifiers, time, money, status) and
- * COPY'd into the staging table; rows that cannot be parsed are reported at once, and staged as failed
+ * COPY'd into the staging table; rows that cannot be parsed are reported as reading goes, and staged as failed
  * so that their order is rejected as a whole in pass 2 wherever its other lines are in the file.
  */
 export const stageOrderRows = async (
@@ -79,53 +119,31 @@ export const stageOrderRows = async (
   ctx: Omit<BatchContext, 'trx'>,
   rows: AsyncIterable<Row[]>,
   onErrors: (errors: RowError[], rows: number) => Promise<void>,
+  onPhase?: (phase: string, milliseconds: number) => void,
 ): Promise<void> => {
-  const c = ctx as BatchContext;
+  const identifiersJson = new Map<string, string>();
+  const started = performance.now();
   async function* lines(): AsyncGenerator<string> {
+    // Errors are recorded a few batches at a time (each record is a transaction), and at the end.
+    let pending: RowError[] = [];
+    let batches = 0;
     for await (const batch of rows) {
-      let out = '';
-      const errors: RowError[] = [];
-      for (const row of batch) {
-        const key = (row.cells[ctx.columns.index.external_id ?? -1] ?? '').trim();
-        if (key === '') {
-          errors.push(rowError(c, row, 'external_id', 'missing'));
-          continue;
-        }
-        const parsed = parseLine(c, row);
-        if (!parsed.ok) {
-          errors.push(parsed.error);
-          out += `${row.line}\t${copyText(key)}\tf\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\n`;
-          continue;
-        }
-        const l = parsed.line;
-        const qty = row.cells[ctx.columns.index.quantity ?? -1] ?? '';
-        out += [
-          row.line,
-          copyText(key),
-          't',
-          copyText(l.ref.key),
-          copyText(JSON.stringify(l.ref.identifiers.map((i) => [i.type, i.value]))),
-          copyText(l.ref.traits.display_name),
-          l.placedAt.toISOString(),
-          copyText(l.sku),
-          copyText(l.name),
-          l.quantity,
-          l.unitPriceFen,
-          l.amountFen,
-          l.isReturn ? 't' : 'f',
-          copyText(l.currency),
-          copyText(l.status),
-          copyText(qty.trim()),
-        ].join('\t');
-        out += '\n';
+      const { text, errors } = stageText(ctx, batch, identifiersJson);
+      pending.push(...errors);
+      if (++batches % 8 === 0 || pending.length >= 1_000) {
+        await onErrors(pending, pending.length);
+        pending = [];
       }
-      await onErrors(errors, errors.length);
-      if (out !== '') yield out;
+      if (text !== '') yield text;
     }
+    await onErrors(pending, pending.length);
   }
   await copyInto(conn, `copy gx_order_stage (${STAGE_COLUMNS}) from stdin`, lines());
+  const copied = performance.now();
+  onPhase?.('read, parse, stage', copied - started);
   await sql`create index if not exists gx_order_stage_key on gx_order_stage (order_key, line)`.execute(conn);
   await sql`analyze gx_order_stage`.execute(conn);
+  onPhase?.('index staging table', performance.now() - copied);
 };
 
 type StagedLine = {
@@ -195,11 +213,13 @@ export type StagedOptions = {
   /** Runs one transaction on the import's connection, retrying deadlocks. */
   transaction: <T>(fn: (trx: Trx) => Promise<T>) => Promise<T>;
   record: RecordChunk;
-  /** Orders per transaction when writing (default 10,000). */
+  /** Orders per transaction when writing sales (default 50,000). */
   chunkOrders: number;
   /** Distinct customers per identity-resolution call (default 5,000). */
   chunkCustomers: number;
   analyze: () => Promise<void>;
+  /** Told how long each step took (milliseconds), for profiling. */
+  onPhase?: (phase: string, milliseconds: number) => void;
 };
 
 /**
@@ -207,12 +227,19 @@ export type StagedOptions = {
  * order number wherever they are in the file. An order with a line that failed, that names two
  * customers, or that mixes sold and returned items is rejected as a whole (each line reported). Orders
  * stored before (source + order number) are duplicates. Each distinct customer of the rest is resolved
- * once (chunks of `chunkCustomers`), then orders are written in chunks, claimed in ingest_record so a
+ * once (chunks of `chunkCustomers`), then sales are written in chunks of `chunkOrders` by a few
+ * insert … select statements (no rows pass through the process), claimed in ingest_record so a
  * concurrent import stores each once; returns are refunded against earlier orders after every sale is
- * in; order summaries are refreshed once per customer at the end.
+ * in; order summaries are refreshed once per customer at the end, in large set-based chunks.
  */
 export const writeStagedOrders = async (conn: ImportConnection, ctx: Omit<BatchContext, 'trx'>, options: StagedOptions): Promise<void> => {
   const c = (trx: Trx): BatchContext => ({ ...ctx, trx });
+  let mark = performance.now();
+  const phase = (name: string) => {
+    const t = performance.now();
+    options.onPhase?.(name, t - mark);
+    mark = t;
+  };
 
   // Orders rejected as a whole: a line failed in pass 1, or lines disagree on the customer or on sale/return.
   await sql`drop table if exists gx_order_bad`.execute(conn);
@@ -256,26 +283,30 @@ export const writeStagedOrders = async (conn: ImportConnection, ctx: Omit<BatchC
     await options.transaction((trx) => options.record(trx, { total: errors.length, stored: 0, duplicate: 0, errors }));
   }
 
-  // Orders stored before: every line a duplicate.
-  const { rows: dup } = await sql<{ n: number }>`
-    with good as (select s.order_key, bool_or(s.is_return) as is_return, count(*)::int as n from gx_order_stage s
-                  where s.ok and not exists (select 1 from gx_order_bad b where b.order_key = s.order_key) group by s.order_key)
-    select coalesce(sum(g.n), 0)::int as n from good g
-    join ingest_record r on r.source_id = ${ctx.source} and r.kind = (case when g.is_return then 'refund' else 'order' end) and r.external_id = g.order_key`.execute(
-    conn,
-  );
+  phase('rejected orders');
+  // The orders left, one row each with what its first line in the file says (customer, time, status,
+  // currency) and its total; numbered for chunking. Orders stored before (source + order number) are
+  // duplicates: every line of them.
   await sql`drop table if exists gx_order_todo`.execute(conn);
   await sql`
     create temp table gx_order_todo as
-    select s.order_key, bool_or(s.is_return) as is_return, min(s.line) as first_line from gx_order_stage s
-    where s.ok and not exists (select 1 from gx_order_bad b where b.order_key = s.order_key)
-    group by s.order_key
-    having not exists (select 1 from ingest_record r where r.source_id = ${ctx.source}
-      and r.kind = (case when bool_or(s.is_return) then 'refund' else 'order' end) and r.external_id = s.order_key)`.execute(conn);
+    with orders as (
+      select s.order_key, bool_or(s.is_return) as is_return, min(s.line) as first_line, count(*)::int as lines, sum(s.amount_fen)::bigint as total_fen
+      from gx_order_stage s
+      where s.ok and not exists (select 1 from gx_order_bad b where b.order_key = s.order_key)
+      group by s.order_key
+    )
+    select o.*, f.ref_key, f.placed_at, f.status, f.currency,
+      exists (select 1 from ingest_record r where r.source_id = ${ctx.source}
+              and r.kind = (case when o.is_return then 'refund' else 'order' end) and r.external_id = o.order_key) as done
+    from orders o join gx_order_stage f on f.order_key = o.order_key and f.line = o.first_line`.execute(conn);
+  const { rows: dup } = await sql<{ n: number }>`select coalesce(sum(lines), 0)::int as n from gx_order_todo where done`.execute(conn);
+  await sql`delete from gx_order_todo where done`.execute(conn);
   await sql`create index on gx_order_todo (order_key)`.execute(conn);
   const duplicates = dup[0]?.n ?? 0;
   if (duplicates > 0) await options.transaction((trx) => options.record(trx, { total: duplicates, stored: 0, duplicate: duplicates, errors: [] }));
 
+  phase('duplicates');
   // Each distinct customer once: the identifiers and name of its first line in the file, read in one
   // sorted pass (a holdable cursor survives the chunks' commits).
   await sql`
@@ -301,69 +332,51 @@ export const writeStagedOrders = async (conn: ImportConnection, ctx: Omit<BatchC
     if (refs.length < options.chunkCustomers) break;
   }
   await sql`close gx_refs`.execute(conn);
-
-  const writeSales = async (rows: StagedLine[]) => {
-    const groups = groupLines(ctx as BatchContext, rows);
-    await options.transaction(async (trx) => {
-      const orders: NewOrder[] = groups.map((g) => {
-        const first = g.lines[0] as Line;
-        const total = g.lines.reduce((n, l) => n + l.amountFen, 0);
-        const status = first.status ?? 'paid';
-        return {
-          customerId: g.customerId,
-          id: newId('ord', ctx.now),
-          source: ctx.source,
-          externalId: g.key,
-          status,
-          currency: first.currency,
-          totalFen: total,
-          refundedFen: status === 'refunded' ? total : 0,
-          placedAt: first.placedAt,
-          lines: g.lines.map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity, unitPriceFen: l.unitPriceFen, amountFen: l.amountFen })),
-        };
-      });
-      const claimed = await claimRecords(
-        trx,
-        ctx.source,
-        'order',
-        orders.map((o) => ({ externalId: o.externalId, customerId: o.customerId, recordId: o.id })),
-        ctx.now,
-      );
-      await insertOrders(
-        trx,
-        orders.filter((o) => claimed.has(o.externalId)),
-        ctx.now,
-      );
-      const stored = groups.filter((g) => claimed.has(g.key)).reduce((n, g) => n + g.rows.length, 0);
-      await options.record(trx, { total: rows.length, stored, duplicate: rows.length - stored, errors: [] });
-    });
-  };
-
-  // Sales, in chunks of whole orders, read in one sorted pass: a holdable cursor survives the chunks' commits.
-  await sql`analyze gx_order_todo`.execute(conn);
   await sql`analyze gx_order_ref`.execute(conn);
+  phase('customers');
+
+  // Sales, set-based in chunks of whole orders (numbered in order-number order): each chunk claims its
+  // orders in ingest_record (a concurrent import of the same file stores each once; the rest count as
+  // duplicates), then writes the claimed orders and their lines in one statement each.
+  await sql`drop table if exists gx_order_sale, gx_order_claimed`.execute(conn);
   await sql`
-    declare gx_sales no scroll cursor with hold for
-    select s.*, r.customer_id from gx_order_stage s join gx_order_todo t using (order_key) join gx_order_ref r using (ref_key)
-    where s.ok and not t.is_return order by s.order_key, s.line`.execute(conn);
-  let carry: StagedLine[] = [];
-  for (let chunk = 0; ; chunk++) {
-    const { rows: fetched } = await sql<StagedLine>`fetch forward ${sql.lit(options.chunkOrders * 2)} from gx_sales`.execute(conn);
-    const last = fetched.length < options.chunkOrders * 2;
-    let rows = [...carry, ...fetched];
-    carry = [];
-    if (!last) {
-      // The last order may go on in the next fetch: it waits for it.
-      const key = rows.at(-1)?.order_key;
-      const cut = rows.findIndex((r) => r.order_key === key);
-      carry = rows.slice(cut);
-      rows = rows.slice(0, cut);
-    }
-    if (rows.length > 0) await writeSales(rows);
+    create temp table gx_order_sale as
+    select row_number() over (order by t.order_key)::int as n, t.order_key, r.customer_id, t.lines, t.total_fen, t.placed_at, t.status, t.currency
+    from gx_order_todo t join gx_order_ref r using (ref_key) where not t.is_return`.execute(conn);
+  await sql`create index on gx_order_sale (n)`.execute(conn);
+  await sql`analyze gx_order_sale`.execute(conn);
+  await sql`
+    create temp table gx_order_claimed (order_key text not null, customer_id text not null, order_id text not null, status text,
+      currency text not null, total_fen bigint not null, placed_at timestamptz not null, lines int not null) on commit delete rows`.execute(conn);
+  const { rows: counted } = await sql<{ n: number }>`select count(*)::int as n from gx_order_sale`.execute(conn);
+  const sales = counted[0]?.n ?? 0;
+  // Order ids minted in SQL (gx_id: time of the import + md5 of this import's salt and the order number).
+  const salt = randomBytes(8).toString('hex');
+  for (let from = 0, chunk = 0; from < sales; from += options.chunkOrders, chunk++) {
+    const to = from + options.chunkOrders;
+    await options.transaction(async (trx) => {
+      await sql`
+        with chunk as (select * from gx_order_sale where n > ${from} and n <= ${to}),
+        claimed as (
+          insert into ingest_record (source_id, kind, external_id, customer_id, record_id, imported_at)
+          select ${ctx.source}, 'order', order_key, customer_id, gx_id('ord', ${ctx.now}::timestamptz, ${salt} || order_key), ${ctx.now}::timestamptz
+          from chunk order by order_key
+          on conflict do nothing
+          returning external_id, record_id)
+        insert into gx_order_claimed (order_key, customer_id, order_id, status, currency, total_fen, placed_at, lines)
+        select c.order_key, c.customer_id, d.record_id, c.status, c.currency, c.total_fen, c.placed_at, c.lines
+        from claimed d join chunk c on c.order_key = d.external_id`.execute(trx);
+      await sql`analyze gx_order_claimed`.execute(trx);
+      const { lines } = await insertStagedOrders(trx, { orders: 'gx_order_claimed', lines: 'gx_order_stage' }, { source: ctx.source, at: ctx.now });
+      const { rows: total } = await sql<{ n: number }>`select coalesce(sum(lines), 0)::int as n from gx_order_sale where n > ${from} and n <= ${to}`.execute(
+        trx,
+      );
+      const rows = total[0]?.n ?? 0;
+      await options.record(trx, { total: rows, stored: lines, duplicate: rows - lines, errors: [] });
+    });
     if (chunk === 0 || chunk === 3) await options.analyze();
-    if (last) break;
   }
-  await sql`close gx_sales`.execute(conn);
+  phase('orders');
 
   // Returns, in file order, against the orders now stored.
   let afterLine = 0;
@@ -384,13 +397,16 @@ export const writeStagedOrders = async (conn: ImportConnection, ctx: Omit<BatchC
     });
   }
 
+  phase('returns');
   // Order summaries, once per customer.
-  await sql`declare gx_customers no scroll cursor with hold for select distinct customer_id from gx_order_ref`.execute(conn);
+  // Large chunks: each refresh reads the orders of its customers in one pass.
+  await sql`declare gx_customers no scroll cursor with hold for select distinct customer_id from gx_order_ref order by customer_id`.execute(conn);
   for (;;) {
-    const { rows } = await sql<{ customer_id: string }>`fetch forward 10000 from gx_customers`.execute(conn);
+    const { rows } = await sql<{ customer_id: string }>`fetch forward 50000 from gx_customers`.execute(conn);
     if (rows.length === 0) break;
     await options.transaction((trx) => refreshCustomerStats(trx, { customerIds: rows.map((r) => r.customer_id) }));
-    if (rows.length < 10_000) break;
+    if (rows.length < 50_000) break;
   }
   await sql`close gx_customers`.execute(conn);
+  phase('order summaries');
 };

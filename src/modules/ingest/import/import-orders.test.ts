@@ -168,4 +168,87 @@ describe('importing orders', () => {
     expect(next).toMatchObject({ rowsStored: 1 });
     expect((await placed()).at(-1)).toEqual(['D3', '2026-02-03T10:00:00.000Z']);
   });
+  // Orders are written in chunks of whole orders (batch size 10: chunks of 100 orders).
+  const mixedFile = (orders: { key: string; phone: string; price: string }[]) =>
+    [
+      'order_no,phone,order_date,sku,quantity,unit_price',
+      ...orders.flatMap((o) => [`${o.key},${o.phone},2026-04-01 10:00,TEA-1,1,${o.price}`, `${o.key},${o.phone},2026-04-01 10:00,TEA-2,2,1`]),
+    ].join('\n');
+  const ordersOf = async (source: string) =>
+    db()
+      .db.selectFrom('customer_order')
+      .select(['id', 'customer_id', 'external_id', 'total_fen'])
+      .where('source', '=', source)
+      .orderBy('external_id')
+      .execute();
+
+  it('stores only the new orders of a file mixing them with orders stored before, across chunks, and changes none of the old', async () => {
+    const old = Array.from({ length: 50 }, (_, i) => ({ key: `K${String(i * 5).padStart(3, '0')}`, phone: '13011110000', price: '10' }));
+    const first = await run(mixedFile(old), { source: 'mixed', batchSize: 10 });
+    expect(first).toMatchObject({ status: 'done', rowsStored: 100, rowsDuplicate: 0, rowsRejected: 0 });
+    const before = await ordersOf('mixed');
+
+    // 250 orders, every fifth one stored before (now with another price, which must not be taken).
+    const all = Array.from({ length: 250 }, (_, i) => ({
+      key: `K${String(i).padStart(3, '0')}`,
+      phone: i % 2 === 0 ? '13011110000' : '13022220000',
+      price: '99',
+    }));
+    const again = all.map((o, i) => (i % 5 === 0 ? { ...o, phone: '13011110000' } : o));
+    const progress: number[] = [];
+    const second = await run(mixedFile(again), { source: 'mixed', batchSize: 10, onProgress: (p) => progress.push(p.stored) });
+    expect(second).toMatchObject({ status: 'done', rowsTotal: 500, rowsStored: 400, rowsDuplicate: 100, rowsRejected: 0 });
+    // Progress moved chunk by chunk: the first 100 new orders (200 lines), then the rest.
+    expect(progress.filter((n) => n > 0)[0]).toBe(200);
+    expect(progress.at(-1)).toBe(400);
+
+    const after = await ordersOf('mixed');
+    expect(after).toHaveLength(250);
+    const stored = new Map(after.map((o) => [o.external_id, o]));
+    for (const o of before) expect(stored.get(o.external_id)).toEqual(o);
+    expect(stored.get('K001')?.total_fen).toBe(9_900 + 200);
+    const lines = await db()
+      .db.selectFrom('customer_order_line')
+      .select(['line_no', 'sku', 'quantity', 'amount_fen'])
+      .where('order_id', '=', stored.get('K249')?.id ?? '')
+      .orderBy('line_no')
+      .execute();
+    expect(lines).toEqual([
+      { line_no: 1, sku: 'TEA-1', quantity: 1, amount_fen: 9_900 },
+      { line_no: 2, sku: 'TEA-2', quantity: 2, amount_fen: 200 },
+    ]);
+    // The order summaries count every order once: 50 old (12.00 each) and 100 new (101.00) on one phone, 100 new on the other.
+    const stats = await db()
+      .db.selectFrom('customer_identifier')
+      .innerJoin('customer', 'customer.id', 'customer_identifier.customer_id')
+      .innerJoin('customer_stats', 'customer_stats.customer_id', 'customer.root_id')
+      .select(['customer_identifier.value', 'order_count', 'total_spent_fen'])
+      .where('customer_identifier.value', 'in', ['+8613011110000', '+8613022220000'])
+      .orderBy('customer_identifier.value')
+      .execute();
+    expect(stats).toEqual([
+      { value: '+8613011110000', order_count: 150, total_spent_fen: 50 * 1_200 + 100 * 10_100 },
+      { value: '+8613022220000', order_count: 100, total_spent_fen: 100 * 10_100 },
+    ]);
+  });
+
+  it('stores each order once when two imports of the same file run at the same time', async () => {
+    const orders = Array.from({ length: 300 }, (_, i) => ({ key: `C${i}`, phone: `1304444${String(i % 7).padStart(4, '0')}`, price: '5' }));
+    const content = mixedFile(orders);
+    const [a, b] = await Promise.all([run(content, { source: 'twice', batchSize: 10 }), run(content, { source: 'twice', batchSize: 10 })]);
+    for (const s of [a, b]) expect(s).toMatchObject({ status: 'done', rowsTotal: 600, rowsRejected: 0 });
+    expect(a.rowsStored + b.rowsStored).toBe(600);
+    expect(a.rowsDuplicate + b.rowsDuplicate).toBe(600);
+    const stored = await ordersOf('twice');
+    expect(stored).toHaveLength(300);
+    const { count } = await db()
+      .db.selectFrom('customer_order_line')
+      .innerJoin('customer_order', (j) =>
+        j.onRef('customer_order.id', '=', 'customer_order_line.order_id').onRef('customer_order.customer_id', '=', 'customer_order_line.customer_id'),
+      )
+      .select((e) => e.fn.countAll<number>().as('count'))
+      .where('customer_order.source', '=', 'twice')
+      .executeTakeFirstOrThrow();
+    expect(Number(count)).toBe(600);
+  });
 });

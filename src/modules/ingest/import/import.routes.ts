@@ -11,6 +11,7 @@ import { SNIFF_BYTES } from './decode-file.ts';
 import { errorReportCsv } from './error-report.ts';
 import { failInterruptedImports } from './fail-interrupted-imports.ts';
 import { parseMappingText } from './field-mapping.ts';
+import { loadDateOrder } from './import.repository.ts';
 import { IMPORT_KINDS } from './import-kinds.ts';
 import { getImport, getImportErrors, type ImportRecord, listImports } from './list-imports.ts';
 import { DATE_ORDERS } from './parse-values.ts';
@@ -101,6 +102,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
             fields: z.array(z.string()),
             required: z.array(z.union([z.string(), z.array(z.string())])),
             bytesPerRow: z.number(),
+            dateOrder: z.enum(DATE_ORDERS).nullable().describe('the date order saved with the mapping of this source and kind, if any'),
           }),
           ...protectedErrors,
         },
@@ -109,7 +111,8 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const { head, complete } = await readHead(fileBody(req), SNIFF_BYTES);
       const preview = await previewFile(db, { kind: req.query.kind, source: req.query.source, fileName: req.query.fileName, head, complete });
-      return { ...preview, fields: [...preview.fields], required: preview.required.map((r) => (typeof r === 'string' ? r : [...r])) };
+      const dateOrder = (await loadDateOrder(db, req.query.source, req.query.kind)) ?? null;
+      return { ...preview, dateOrder, fields: [...preview.fields], required: preview.required.map((r) => (typeof r === 'string' ? r : [...r])) };
     },
   );
 

@@ -77,6 +77,8 @@ export type ImportOptions = {
   onProgress?: (p: ImportProgress) => void;
   /** Every rejected row, batch by batch (the stored report keeps the first 10,000). */
   onErrors?: (errors: RowError[]) => void | Promise<void>;
+  /** Orders: how long each step of the import took (milliseconds), for profiling (`bench/`). */
+  onPhase?: (phase: string, milliseconds: number) => void;
 };
 
 export type ImportSummary = {
@@ -348,15 +350,22 @@ export const importFile = async (db: Db, clock: Clock, actor: Actor, options: Im
 
       await createStage(conn);
       try {
-        await stageOrderRows(conn, base, readable(), async (errors) => {
-          if (errors.length > 0) await record(errors, { total: errors.length, stored: 0, duplicate: 0, rejected: errors.length });
-          else progress();
-        });
+        await stageOrderRows(
+          conn,
+          base,
+          readable(),
+          async (errors) => {
+            if (errors.length > 0) await record(errors, { total: errors.length, stored: 0, duplicate: 0, rejected: errors.length });
+            else progress();
+          },
+          options.onPhase,
+        );
         phase = 'writing';
         progress();
         await writeStagedOrders(conn, base, {
+          onPhase: options.onPhase,
           transaction: chunkTransaction,
-          chunkOrders: Math.max(100, Math.min(20_000, batchSize * 2)),
+          chunkOrders: Math.max(100, Math.min(50_000, batchSize * 10)),
           chunkCustomers: Math.max(100, Math.min(10_000, batchSize)),
           analyze: () => analyzeGrowingTables(db, kind),
           record: async (trx, outcome) => {

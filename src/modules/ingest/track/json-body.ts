@@ -18,9 +18,16 @@ const cleanDeep = (v: unknown): unknown => {
 };
 
 const bodyBytes = new WeakMap<FastifyRequest, number>();
+const rawBodies = new WeakMap<FastifyRequest, string>();
 
 /** The size in bytes of a request's (inflated) JSON body, as parsed. */
 export const bodyBytesOf = (req: FastifyRequest): number => bodyBytes.get(req) ?? 0;
+
+/**
+ * The request's (inflated) JSON text, when it parsed to exactly what it says: nothing had to be cleaned.
+ * Stored as sent, it spares re-serialising what was parsed (see accept-messages).
+ */
+export const rawBodyOf = (req: FastifyRequest): string | undefined => rawBodies.get(req);
 
 /**
  * Content-type parser for the tracking endpoints: any content type is read as JSON (SDKs send
@@ -39,5 +46,10 @@ export const parseJsonBody = (req: FastifyRequest, body: string, done: (err: Err
     done(new AppError('ingest.invalid_body', 'body is not valid JSON', { fields: [{ path: 'body', message }] }));
     return;
   }
-  done(null, UNSTORABLE_ESCAPE.test(body) ? cleanDeep(value) : value);
+  if (UNSTORABLE_ESCAPE.test(body)) {
+    done(null, cleanDeep(value));
+    return;
+  }
+  rawBodies.set(req, body);
+  done(null, value);
 };

@@ -4,6 +4,7 @@ import type { Db } from '../../../platform/db.ts';
 import { recordAudit } from '../../audit/index.ts';
 import { type Actor, actorCan } from '../../auth/index.ts';
 import type { EventType } from '../ingest.tables.ts';
+import { payloadObject } from './inbox-payload.ts';
 import { assertSourceExists } from './list-sources.ts';
 import { maskPii } from './mask-pii.ts';
 
@@ -79,7 +80,8 @@ export const listSourceEvents = async (
       order by e.received_at desc, e.id desc
       limit ${input.limit})
       union all
-      (select i.event_id, i.message_id, i.type, i.name, i.user_id, i.anonymous_id, null, i.occurred_at, i.received_at, i.properties::jsonb, i.traits::jsonb, i.context::jsonb
+      (select i.event_id, i.message_id, i.type, i.name, i.user_id, i.anonymous_id, null, i.occurred_at, i.received_at,
+        ${payloadObject(sql.ref('i.payload'), 'properties')}, ${payloadObject(sql.ref('i.payload'), 'traits')}, ${payloadObject(sql.ref('i.payload'), 'context')}
       from ingest_inbox i
       where i.source_id = ${input.sourceId} ${cursor('i')}
       order by i.received_at desc, i.event_id desc

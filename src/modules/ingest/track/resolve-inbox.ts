@@ -5,13 +5,14 @@ import { loadIdentityRules, type ResolveInput, resolveIdentities } from '../../i
 import type { EventType } from '../ingest.tables.ts';
 import { recordRejections } from '../sources.ts';
 import { planIdentity } from './identity-inputs.ts';
+import { payloadObjectB } from './inbox-payload.ts';
 import type { TrackedMessage } from './tracked-message.ts';
 
 export const DEFAULT_RESOLVE_BATCH = 2_000;
 
 type InboxRow = {
-  /** The row's physical address: it is locked, so it stays put until this transaction ends. */
-  ctid: string;
+  /** The row's place in the queue; locked, so it stays until this transaction ends. */
+  seq: number;
   source_id: string;
   message_id: string;
   event_id: string;
@@ -39,7 +40,7 @@ const claimKey = (sourceId: string, messageId: string) => `${sourceId}\u0001${me
  */
 export const resolveInboxBatch = async (trx: Trx, clock: Clock, limit = DEFAULT_RESOLVE_BATCH): Promise<number> => {
   const { rows } = await sql<InboxRow>`
-    select ctid::text, source_id, message_id, event_id, type, name, user_id, anonymous_id, occurred_at, received_at, path, identity
+    select seq, source_id, message_id, event_id, type, name, user_id, anonymous_id, occurred_at, received_at, path, identity
     from ingest_inbox order by seq limit ${limit} for update skip locked`.execute(trx);
   if (rows.length === 0) return 0;
 
@@ -96,42 +97,68 @@ export const resolveInboxBatch = async (trx: Trx, clock: Clock, limit = DEFAULT_
   }
   await sql`
     with moved as (
-      delete from ingest_inbox i where i.ctid = any(${rows.map((r) => r.ctid)}::tid[])
-      returning i.*, i.source_id || chr(1) || i.message_id as k
+      delete from ingest_inbox i
+      where i.seq between ${rows[0]?.seq} and ${rows.at(-1)?.seq} and i.seq = any(${rows.map((r) => r.seq)}::bigint[])
+      returning i.event_id, i.source_id, i.message_id, i.type, i.name, i.user_id, i.anonymous_id, i.occurred_at, i.received_at,
+        i.source_id || chr(1) || i.message_id as k, i.payload::jsonb as j
     )
     insert into customer_event (customer_id, id, source_id, message_id, type, name, user_id, anonymous_id, properties, traits, context, occurred_at, received_at)
     select ${JSON.stringify(owner)}::jsonb ->> m.k, m.event_id, m.source_id, m.message_id, m.type, m.name, m.user_id, m.anonymous_id,
-      m.properties::jsonb, m.traits::jsonb, m.context::jsonb, m.occurred_at, m.received_at
-    from moved m where ${JSON.stringify(owner)}::jsonb ? m.k`.execute(trx);
+      ${payloadObjectB(sql.ref('m.j'), 'properties')}, ${payloadObjectB(sql.ref('m.j'), 'traits')}, ${payloadObjectB(sql.ref('m.j'), 'context')},
+      m.occurred_at, m.received_at
+    from moved m
+    where ${JSON.stringify(owner)}::jsonb ? m.k`.execute(trx);
   await recordRejections(trx, rejected);
   return rows.length;
 };
 
+/** Batches resolved at once, each in its own transaction and connection (see resolveInbox). */
+export const DEFAULT_RESOLVE_LANES = 2;
+
 /**
  * Resolves the inbox batch by batch, each in its own transaction, until it is empty or `maxMillis` have
- * passed (a job then enqueues itself again). Deadlocks with concurrent identity writers (imports) retry
- * the batch; nothing of it was committed. Returns the number of events resolved.
+ * passed (a job then enqueues itself again). `lanes` batches run at once (rows are taken with SKIP LOCKED,
+ * so they never share an event): one batch's SQL runs while another's identities are planned here, and
+ * PostgreSQL can use more than one core. Concurrent batches are concurrent identity writers, as imports
+ * are: identifiers that need writing are locked in sorted order, and a deadlock (e.g. two batches
+ * updating the same golden records) retries the batch; nothing of it was committed. Returns the number
+ * of events resolved.
  */
 export const resolveInbox = async (
   db: Db,
   clock: Clock,
-  options: { batchSize?: number; maxMillis?: number } = {},
+  options: { batchSize?: number; maxMillis?: number; lanes?: number } = {},
 ): Promise<{ resolved: number; more: boolean }> => {
   const limit = options.batchSize ?? DEFAULT_RESOLVE_BATCH;
   const deadline = performance.now() + (options.maxMillis ?? Number.POSITIVE_INFINITY);
   let resolved = 0;
-  for (;;) {
-    let n = 0;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        n = await db.transaction().execute((trx) => resolveInboxBatch(trx, clock, limit));
-        break;
-      } catch (e) {
-        if (attempt >= 5 || !RETRYABLE.has(String((e as { code?: unknown }).code))) throw e;
+  let more = false;
+  let failed = false;
+  const lane = async (): Promise<void> => {
+    while (!failed) {
+      let n = 0;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          n = await db.transaction().execute((trx) => resolveInboxBatch(trx, clock, limit));
+          break;
+        } catch (e) {
+          if (attempt >= 5 || !RETRYABLE.has(String((e as { code?: unknown }).code))) {
+            failed = true;
+            throw e;
+          }
+        }
+      }
+      resolved += n;
+      // Fewer than asked: the inbox is empty, or the other lanes hold the rest.
+      if (n < limit) return;
+      if (performance.now() > deadline) {
+        more = true;
+        return;
       }
     }
-    resolved += n;
-    if (n < limit) return { resolved, more: false };
-    if (performance.now() > deadline) return { resolved, more: true };
-  }
+  };
+  const outcomes = await Promise.allSettled(Array.from({ length: Math.max(1, options.lanes ?? DEFAULT_RESOLVE_LANES) }, lane));
+  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failure) throw failure.reason;
+  return { resolved, more };
 };

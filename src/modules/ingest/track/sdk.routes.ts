@@ -10,7 +10,7 @@ import type { EventType } from '../ingest.tables.ts';
 import { ensureSource, recordRejections, writeKeySource } from '../sources.ts';
 import { gunzipBody, isGzipError } from './gzip.ts';
 import { createIngestBatcher } from './ingest-batcher.ts';
-import { bodyBytesOf, parseJsonBody } from './json-body.ts';
+import { bodyBytesOf, parseJsonBody, rawBodyOf } from './json-body.ts';
 import { PosthogBatchDocSchema, parsePosthogBody } from './posthog-schema.ts';
 import { EVENT_TYPES, parseSegmentBatch, parseSegmentSingle, SegmentBatchDocSchema } from './segment-schema.ts';
 import { type FieldIssue, MAX_BODY_BYTES, type ParsedBatch } from './tracked-message.ts';
@@ -136,7 +136,7 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
       throw e;
     }
     if (parsed.messages.length === 0) return;
-    await batcher.submit({ sourceId, receivedAt, messages: parsed.messages });
+    await batcher.submit({ sourceId, receivedAt, messages: parsed.messages, rawBatch: parsed.rawBatch });
   };
 
   const access = { kind: 'api_key', scope: 'ingest:write', keyInBody: true } as const;
@@ -158,7 +158,7 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
       async (req) => {
-        await ingest(req, parseSegmentBatch);
+        await ingest(req, (body, bytes, at) => parseSegmentBatch(body, bytes, at, rawBodyOf(req)));
         return {};
       },
     );

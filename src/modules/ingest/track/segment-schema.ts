@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EventType } from '../ingest.tables.ts';
+import { scanRawBatch } from './raw-batch.ts';
 import {
   type FieldIssue,
   fallbackMessageId,
@@ -67,7 +68,7 @@ export const parseSegmentEvent = (
   base: string,
   env: BatchEnv,
   forcedType?: EventType,
-): { message: TrackedMessage; issues?: undefined } | { message?: undefined; issues: FieldIssue[] } => {
+): { message: TrackedMessage; asSent: boolean; issues?: undefined } | { message?: undefined; issues: FieldIssue[] } => {
   if (!isObject(raw)) return { issues: [{ path: base, message: 'expected an event object' }] };
   const type = forcedType ?? raw.type;
   if (!isEventType(type)) {
@@ -96,6 +97,7 @@ export const parseSegmentEvent = (
   const previousId = type === 'alias' ? idText(raw.previousId) : null;
   const properties = objectOrEmpty(raw.properties);
   return {
+    asSent: !env.batchContext && !previousId,
     message: {
       path: base,
       messageId: idText(raw.messageId) ?? fallbackMessageId(raw),
@@ -123,28 +125,40 @@ const envelope = (body: JsonObject, receivedAt: Date): { env: BatchEnv; issues: 
   };
 };
 
-const collect = (items: unknown[], path: (i: number) => string, env: BatchEnv, forcedType?: EventType): ParsedBatch => {
+/** `rawBatch`: the JSON text of `items` as sent, when known. */
+const collect = (items: unknown[], path: (i: number) => string, env: BatchEnv, forcedType?: EventType, rawBatch?: string): ParsedBatch => {
   const messages: TrackedMessage[] = [];
   const issues: FieldIssue[] = [];
+  let asSent = false;
   items.forEach((item, i) => {
     const r = parseSegmentEvent(item, path(i), env, forcedType);
-    if (r.message) messages.push(r.message);
-    else issues.push(...r.issues);
+    if (r.message) {
+      if (rawBatch !== undefined && r.asSent) {
+        r.message.rawIndex = i;
+        asSent = true;
+      }
+      messages.push(r.message);
+    } else issues.push(...r.issues);
   });
-  return { messages, issues, oversize: [] };
+  return asSent && issues.length === 0 ? { messages, issues, oversize: [], rawBatch } : { messages, issues, oversize: [] };
 };
 
-/** `POST /v1/batch` (and `/v1/import`): `{batch: [...], sentAt?, context?, writeKey?}`. */
-export const parseSegmentBatch = (body: unknown, bodyBytes: number, receivedAt: Date): ParsedBatch => {
+/**
+ * `POST /v1/batch` (and `/v1/import`): `{batch: [...], sentAt?, context?, writeKey?}`. `text` is the body's
+ * JSON text when it parsed to exactly `body`: events are then stored as sent, not serialised again.
+ */
+export const parseSegmentBatch = (body: unknown, bodyBytes: number, receivedAt: Date, text?: string): ParsedBatch => {
   if (!isObject(body)) return { messages: [], issues: [{ path: 'body', message: 'expected a JSON object with a batch array' }], oversize: [] };
   if (!Array.isArray(body.batch)) return { messages: [], issues: [{ path: 'body.batch', message: 'expected an array of events' }], oversize: [] };
   const items = body.batch as unknown[];
   const path = (i: number) => `body.batch[${i}]`;
-  const oversize = oversizeEvents(items, bodyBytes, path);
+  const scanned = text === undefined ? undefined : scanRawBatch(text);
+  const raw = scanned && scanned.lengths.length === items.length ? scanned : undefined;
+  const oversize = oversizeEvents(items, bodyBytes, path, raw?.lengths);
   if (oversize.length > 0) return { messages: [], issues: [], oversize };
   const { env, issues } = envelope(body, receivedAt);
   if (issues.length > 0) return { messages: [], issues, oversize: [] };
-  return collect(items, path, env);
+  return collect(items, path, env, undefined, raw && text?.slice(raw.start, raw.end));
 };
 
 /** `POST /v1/track` etc.: the body is one event; the path decides its type. */

@@ -196,6 +196,36 @@ describe('tracking API: Segment HTTP API', () => {
       expect(events360.some((e) => e.user_id === 'crm-77' && e.anonymous_id === null)).toBe(true);
     });
 
+    it('stores properties, traits and context as sent, and as rewritten where the batch adds to them (batch context, alias)', async () => {
+      const raw = `{ "sentAt": "2026-03-01T10:00:01Z",
+        "batch": [
+          {"type":"track","userId":"u-raw","event":"Raw \\"quoted\\" [x]","messageId":"raw-1","timestamp":"2026-03-01T10:00:00Z",
+           "properties":{"名":"龙井","n":1.50,"nested":{"a":[1,{"b":null}]},"esc":"\\u00e9"},"context":{"ip":"10.0.0.9"}},
+          {"type":"page","anonymousId":"a-raw","messageId":"raw-2","properties":null},
+          {"type":"identify","userId":"u-raw","messageId":"raw-3","traits":{"plan":"vip"},"context":{"traits":{"city":"杭州"}}}
+        ] }`;
+      expect((await post(t(), '/v1/batch', raw, auth())).statusCode).toBe(200);
+      const withContext = {
+        context: { library: { name: 'batch-lib' } },
+        batch: [track('u-raw', 'Batch Context', { messageId: 'raw-4', context: { ip: '10.0.0.10' } })],
+      };
+      expect((await post(t(), '/v1/batch', withContext, auth())).statusCode).toBe(200);
+      const alias = { batch: [{ type: 'alias', userId: 'u-raw', previousId: 'a-raw', messageId: 'raw-5', properties: { via: 'login' } }] };
+      expect((await post(t(), '/v1/batch', alias, auth())).statusCode).toBe(200);
+
+      const byId = new Map((await events(t(), 'web')).map((e) => [e.message_id, e]));
+      expect(byId.get('raw-1')).toMatchObject({
+        name: 'Raw "quoted" [x]',
+        properties: { 名: '龙井', n: 1.5, nested: { a: [1, { b: null }] }, esc: 'é' },
+        traits: {},
+        context: { ip: '10.0.0.9' },
+      });
+      expect(byId.get('raw-2')).toMatchObject({ type: 'page', properties: {}, traits: {}, context: {} });
+      expect(byId.get('raw-3')).toMatchObject({ traits: { plan: 'vip' }, context: { traits: { city: '杭州' } }, properties: {} });
+      expect(byId.get('raw-4')?.context).toEqual({ library: { name: 'batch-lib' }, ip: '10.0.0.10' });
+      expect(byId.get('raw-5')?.properties).toEqual({ via: 'login', previousId: 'a-raw' });
+    });
+
     it('stores text PostgreSQL cannot hold after cleaning it (NUL, lone surrogates)', async () => {
       const raw = `{"batch":[{"type":"track","userId":"u-nul","event":"Nul\\u0000Name","messageId":"nul-1","properties":{"a\\u0000b":"x\\ud800y"}}]}`;
       const res = await post(t(), '/v1/batch', raw, auth());

@@ -20,12 +20,20 @@ export type TrackedMessage = {
   /** Traits describing the person (identifiers and golden-record values), each group with the path it came from. */
   personTraits: { path: string; traits: Record<string, unknown> }[];
   occurredAt: Date;
+  /**
+   * Set when properties, traits and context are exactly those of the event as sent, which is then
+   * element `rawIndex` of its batch's `rawBatch` text: it is stored as sent instead of serialised again.
+   */
+  rawIndex?: number;
 };
 
 export type FieldIssue = { path: string; message: string; type?: string | null; name?: string | null };
 
-/** A batch split into the events that can be stored and the problems of the others. */
-export type ParsedBatch = { messages: TrackedMessage[]; issues: FieldIssue[]; oversize: FieldIssue[] };
+/**
+ * A batch split into the events that can be stored and the problems of the others; `rawBatch` is the
+ * JSON text of the request's event array when some messages are stored as sent (`rawIndex`).
+ */
+export type ParsedBatch = { messages: TrackedMessage[]; issues: FieldIssue[]; oversize: FieldIssue[]; rawBatch?: string };
 
 export const MAX_BODY_BYTES = 500 * 1024;
 export const MAX_EVENT_BYTES = 32 * 1024;
@@ -116,11 +124,19 @@ export const fallbackMessageId = (event: JsonObject): string => {
   return `sha256:${createHash('sha256').update(canonicalJson(stable)).digest('hex')}`;
 };
 
-/** The UTF-8 size of an event as JSON; only measured when the body could hold an event over the limit. */
-export const oversizeEvents = (items: unknown[], bodyBytes: number, path: (i: number) => string): FieldIssue[] => {
+// Serialised again, an event's JSON takes at most 6 UTF-8 bytes per character of the text it was parsed
+// from: 3 for a character inside a string, and a number at most 5.25 times its length ("1e20").
+const SURELY_SMALL_TEXT = Math.floor(MAX_EVENT_BYTES / 6);
+
+/**
+ * The UTF-8 size of an event as JSON; only measured when the body could hold an event over the limit, and
+ * not for events whose text (`textLengths`, in characters, when known) is too short to be over it.
+ */
+export const oversizeEvents = (items: unknown[], bodyBytes: number, path: (i: number) => string, textLengths?: number[]): FieldIssue[] => {
   if (bodyBytes <= MAX_EVENT_BYTES) return [];
   const out: FieldIssue[] = [];
   items.forEach((item, i) => {
+    if ((textLengths?.[i] ?? Number.POSITIVE_INFINITY) <= SURELY_SMALL_TEXT) return;
     const bytes = Buffer.byteLength(JSON.stringify(item) ?? '');
     if (bytes > MAX_EVENT_BYTES) out.push({ path: path(i), message: `event is ${bytes} bytes; the limit is ${MAX_EVENT_BYTES} (32 KB)` });
   });

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { type RawBuilder, sql } from 'kysely';
 import type { FeatureSpec } from '../models/index.ts';
 
-// Churn features of each root customer at a cut-off instant, from the company's own orders, refunds,
-// tickets, tracked events and community messages (through the model_* views). The console translates
-// the feature keys; the English labels here are for logs and the CLI.
+// Churn features of each root customer at a cut-off instant, from the company's own orders, refunds (share
+// of the year's spend and how many, dated when refunded), tickets, tracked events and community messages
+// (through the model_* views). The console translates the feature keys; the English labels here are for
+// logs and the CLI.
 
 export const CHURN_FEATURES = [
   { name: 'recency_days', kind: 'numeric', label: 'days since the last purchase', unit: 'days', lowWord: 'short', highWord: 'long' },
@@ -14,6 +15,7 @@ export const CHURN_FEATURES = [
   { name: 'trend_90d', kind: 'numeric', label: 'orders in the last 90 days minus the 90 before', lowWord: 'falling', highWord: 'rising' },
   { name: 'overdue_ratio', kind: 'numeric', label: 'days since the last purchase / usual days between purchases' },
   { name: 'refund_rate', kind: 'numeric', label: 'share of the last 12 months refunded' },
+  { name: 'refunds_365d', kind: 'numeric', label: 'refunds in the last 12 months', lowWord: 'few', highWord: 'many' },
   { name: 'tickets_90d', kind: 'numeric', label: 'service tickets in the last 90 days', lowWord: 'few', highWord: 'many' },
   { name: 'events_30d', kind: 'numeric', label: 'tracked events in the last 30 days', lowWord: 'few', highWord: 'many' },
   { name: 'messages_90d', kind: 'numeric', label: 'community messages in the last 90 days', lowWord: 'few', highWord: 'many' },
@@ -54,7 +56,7 @@ export const churnFeaturesQuery = (input: {
       having max(placed_at) > ${c} - ${days(input.activeWithinDays)}
     ),
     r as (
-      select root_id, sum(amount_fen) as refunded from model_refund_fact
+      select root_id, sum(amount_fen) as refunded, count(*) as refunds from model_refund_fact
       where refunded_at > ${c} - ${days(365)} and refunded_at <= ${c} group by root_id
     ),
     act as (
@@ -76,6 +78,7 @@ export const churnFeaturesQuery = (input: {
                 then round(least(20, extract(epoch from ${c} - a.last_at) / (extract(epoch from a.last_at - a.first_at) / (a.n_all - 1)))::numeric, 2)::float8
            end as overdue_ratio,
            round(least(1, coalesce(coalesce(r.refunded, 0)::numeric / nullif(a.spend_365d + coalesce(r.refunded, 0), 0), 0)), 3)::float8 as refund_rate,
+           coalesce(r.refunds, 0)::float8 as refunds_365d,
            coalesce(act.tickets_90d, 0)::float8 as tickets_90d,
            coalesce(act.events_30d, 0)::float8 as events_30d,
            coalesce(act.messages_90d, 0)::float8 as messages_90d,

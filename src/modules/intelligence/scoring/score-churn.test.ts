@@ -70,6 +70,25 @@ describe('churn early warning on a company where some customers stop buying', ()
     expect(top?.contribution).toBeGreaterThan(0);
   });
 
+  it('counts the refunds of the last 12 months as a warning sign and names them when they explain a risk', async () => {
+    // Most customers who stopped had their last order refunded: the model learns refunds raise the risk.
+    expect(diagnostics.coefficients.find((c) => c.feature === 'refunds_365d')?.coefficient).toBeGreaterThan(0);
+    const rows = await t().db.selectFrom('churn_score').select(['customer_id', 'factors']).execute();
+    const explained = rows.flatMap((r) => r.factors.filter((f) => f.feature === 'refunds_365d').map((f) => ({ id: r.customer_id, factor: f })));
+    expect(explained.length).toBeGreaterThan(0);
+    // The factor's value is the customer's number of refunds dated in the 12 months before the scoring.
+    const counts = await t()
+      .db.selectFrom('customer_order_refund')
+      .select(['customer_id', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('refunded_at', '>', new Date(NOW.getTime() - 365 * DAY))
+      .where('refunded_at', '<=', NOW)
+      .groupBy('customer_id')
+      .execute();
+    const refunds = new Map(counts.map((c) => [c.customer_id, Number(c.n)]));
+    for (const { id, factor } of explained) expect(factor.value).toBe(refunds.get(id) ?? 0);
+    expect(explained.some(({ factor }) => (factor.value as number) > 0 && factor.contribution > 0)).toBe(true);
+  });
+
   it('refuses to train when nobody could have churned yet, naming what is missing', async () => {
     const early = fixedClock(new Date(NOW.getTime() - 1000 * DAY));
     await expect(

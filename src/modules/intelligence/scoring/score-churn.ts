@@ -3,6 +3,7 @@ import type { Db, Trx } from '../../../platform/db.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { accuracy, type ChurnModel, explainChurnRisk, fitChurnModel, predictChurnProbability, rocAuc } from '../models/index.ts';
 import { CHURN_FEATURE_KEYS, CHURN_FEATURES, type ChurnFeatureRow, churnFeaturesQuery, customerBucket } from './churn-features.ts';
+import { copyRows, replaceScores } from './replace-scores.ts';
 import type { ScoringSettings } from './scoring-settings.ts';
 
 export type ChurnDiagnostics = {
@@ -46,18 +47,24 @@ const trainingRows = async (db: Db, input: ScoreChurnInput, cutoff: Date): Promi
   return rows;
 };
 
-const writeBatch = async (trx: Trx, runId: string, scoredAt: Date, rows: { id: string; risk: number; value: number; factors: string }[]) => {
-  await sql`
-    insert into churn_score (customer_id, run_id, risk, value_12m_fen, priority, factors, scored_at)
-    select id, ${runId}, risk, value, risk * value, factors::jsonb, ${scoredAt}
-    from unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.risk)}::float8[], ${rows.map((r) => r.value)}::bigint[],
-                ${rows.map((r) => r.factors)}::text[]) as u(id, risk, value, factors)`.execute(trx);
+const SCORE_COLUMNS = ['customer_id', 'run_id', 'risk', 'value_12m_fen', 'priority', 'factors', 'scored_at'] as const;
+
+/** One COPY per batch into the table's fresh copy (no indexes or foreign key yet: see `replaceScores`). */
+const writeBatch = async (trx: Trx, table: string, runId: string, scoredAt: Date, rows: { id: string; risk: number; value: number; factors: string }[]) => {
+  const at = scoredAt.toISOString();
+  await copyRows(
+    trx,
+    table,
+    SCORE_COLUMNS,
+    rows.map((r) => [r.id, runId, r.risk, r.value, r.risk * r.value, r.factors, at]),
+  );
 };
 
 /**
  * Churn run: trains the logistic regression on customers at a past cut-off (label known), reports AUC and
  * accuracy on held-out customers, then scores every active customer now and replaces the stored risks
- * (with their top factors) in one transaction, streaming in batches.
+ * (with their top factors) in one transaction, streaming in batches (COPY into a fresh copy of the table,
+ * swapped in at the end).
  */
 export const scoreChurn = async (db: Db, input: ScoreChurnInput): Promise<{ diagnostics: ChurnDiagnostics; model: ChurnModel }> => {
   const started = performance.now();
@@ -108,30 +115,31 @@ export const scoreChurn = async (db: Db, input: ScoreChurnInput): Promise<{ diag
     );
     await sql`create index on churn_now (customer_id)`.execute(trx);
     const total = (await sql<{ n: number }>`select count(*)::int as n from churn_now`.execute(trx)).rows[0]?.n ?? 0;
-    await sql`delete from churn_score`.execute(trx);
     let after = '';
     let done = 0;
     let riskSum = 0;
     progress('score', 0, total);
-    for (;;) {
-      const { rows: batch } = await sql<ChurnFeatureRow>`
+    await replaceScores(trx, 'churn_score', async (next) => {
+      for (;;) {
+        const { rows: batch } = await sql<ChurnFeatureRow>`
         select * from churn_now where customer_id > ${after} order by customer_id limit ${SCORE_BATCH}`.execute(trx);
-      if (batch.length === 0) break;
-      const out = batch.map((r) => {
-        const risk = predictChurnProbability(model, r);
-        riskSum += risk;
-        const factors = explainChurnRisk(model, r, TOP_FACTORS).map((f) => ({
-          feature: f.feature,
-          value: typeof f.value === 'number' ? f.value : null,
-          contribution: round(f.contribution, 3),
-        }));
-        return { id: r.customer_id, risk, value: Number(r.value_12m_fen), factors: JSON.stringify(factors) };
-      });
-      await writeBatch(trx, input.runId, input.asOf, out);
-      done += batch.length;
-      after = (batch[batch.length - 1] as ChurnFeatureRow).customer_id;
-      progress('score', done, total);
-    }
+        if (batch.length === 0) break;
+        const out = batch.map((r) => {
+          const risk = predictChurnProbability(model, r);
+          riskSum += risk;
+          const factors = explainChurnRisk(model, r, TOP_FACTORS).map((f) => ({
+            feature: f.feature,
+            value: typeof f.value === 'number' ? f.value : null,
+            contribution: round(f.contribution, 3),
+          }));
+          return { id: r.customer_id, risk, value: Number(r.value_12m_fen), factors: JSON.stringify(factors) };
+        });
+        await writeBatch(trx, next, input.runId, input.asOf, out);
+        done += batch.length;
+        after = (batch[batch.length - 1] as ChurnFeatureRow).customer_id;
+        progress('score', done, total);
+      }
+    });
     return { total: done, meanRisk: done > 0 ? riskSum / done : 0 };
   });
   const scoreSeconds = since(t);

@@ -13,6 +13,7 @@ import {
   probabilityAlive,
 } from '../models/index.ts';
 import { buildClvSummary, holdoutPatterns, repeatBuyerSpends, type SummaryPattern, summaryPatterns } from './clv-summary.repository.ts';
+import { replaceScores } from './replace-scores.ts';
 import type { ScoringSettings } from './scoring-settings.ts';
 
 /**
@@ -162,15 +163,16 @@ const writePatternPredictions = async (trx: Trx, patterns: SummaryPattern[], bg:
 };
 
 /**
- * Replaces every CLV score in one statement: joins each customer's summary with its pattern's
- * predictions, computes the Gamma-Gamma expected spend (the formula of `expectedAverageSpend`), the
- * 12-month CLV, current value, percentiles, the potential index and the value × potential quadrant.
+ * Replaces every CLV score with one statement into a fresh copy of the table (build-and-swap, see
+ * `replaceScores`): joins each customer's summary with its pattern's predictions, computes the
+ * Gamma-Gamma expected spend (the formula of `expectedAverageSpend`), the 12-month CLV, current value,
+ * percentiles, the potential index and the value × potential quadrant.
  */
 const writeScores = async (trx: Trx, input: ScoreClvInput, gg: GammaGammaFit) => {
   const { highValuePercentile: hv, lowValuePercentile: lv, highPotentialPercentile: hp } = input.settings.valuePotential;
-  await sql`delete from clv_score`.execute(trx);
-  await sql`
-    insert into clv_score (customer_id, run_id, frequency, recency_days, age_days, mean_repeat_spend_fen, p_alive,
+  await replaceScores(trx, 'clv_score', async (next) => {
+    await sql`
+    insert into ${sql.table(next)} (customer_id, run_id, frequency, recency_days, age_days, mean_repeat_spend_fen, p_alive,
                            expected_purchases_30d, expected_purchases_90d, expected_purchases_365d, expected_spend_fen,
                            clv_12m_fen, value_12m_fen, value_percentile, clv_percentile, potential_index, quadrant, sample_key, scored_at)
     select customer_id, ${input.runId}, x, t_x_days, age_days, zbar, p_alive, e30, e90, e365, round(spend)::bigint,
@@ -189,6 +191,7 @@ const writeScores = async (trx: Trx, input: ScoreClvInput, gg: GammaGammaFit) =>
       join clv_pattern p using (x, t_x_days, age_days)
       cross join lateral (select ${gg.p}::float8 * (${gg.v}::float8 + s.x * s.zbar) / (${gg.p}::float8 * s.x + ${gg.q}::float8 - 1) as spend) e
     ) scored`.execute(trx);
+  });
 };
 
 /**

@@ -20,30 +20,39 @@ export const insertCompany = async (db: Db, customers: { id: string; name: strin
       .values(chunk.map((c) => ({ id: c.id, display_name: c.name, source: 'test', created_at: c.createdAt, updated_at: c.createdAt, attributes: '{}' })))
       .execute(),
   );
-  let n = 0;
-  await insertInChunks(orders, 2000, (chunk) =>
-    db
-      .insertInto('customer_order')
-      .values(
-        chunk.map((o) => {
-          n++;
-          const refunded = o.refundedFen ?? 0;
-          return {
-            customer_id: o.customerId,
-            id: newId('ord', o.at),
-            source: 'test',
-            external_id: `o${n}`,
-            status: refunded >= o.totalFen ? ('refunded' as const) : refunded > 0 ? ('partially_refunded' as const) : ('paid' as const),
-            total_fen: o.totalFen,
-            refunded_fen: refunded,
-            placed_at: o.at,
-            created_at: o.at,
-            updated_at: o.at,
-          };
-        }),
-      )
-      .execute(),
-  );
+  const rows = orders.map((o, n) => {
+    const refunded = o.refundedFen ?? 0;
+    return {
+      customer_id: o.customerId,
+      id: newId('ord', o.at),
+      source: 'test',
+      external_id: `o${n + 1}`,
+      status: refunded >= o.totalFen ? ('refunded' as const) : refunded > 0 ? ('partially_refunded' as const) : ('paid' as const),
+      total_fen: o.totalFen,
+      refunded_fen: refunded,
+      placed_at: o.at,
+      created_at: o.at,
+      updated_at: o.at,
+    };
+  });
+  await insertInChunks(rows, 2000, (chunk) => db.insertInto('customer_order').values(chunk).execute());
+  // Each refunded order's refund, three days after the order (churn features date refunds when they happen).
+  const refunds = rows
+    .filter((r) => r.refunded_fen > 0)
+    .map((r) => {
+      const at = new Date(r.placed_at.getTime() + 3 * DAY);
+      return {
+        customer_id: r.customer_id,
+        id: newId('ref', at),
+        order_id: r.id,
+        source: 'test',
+        external_id: `r-${r.external_id}`,
+        amount_fen: r.refunded_fen,
+        refunded_at: at,
+        created_at: at,
+      };
+    });
+  await insertInChunks(refunds, 2000, (chunk) => db.insertInto('customer_order_refund').values(chunk).execute());
 };
 
 /** CDNOW_sample.txt as customers and orders (dollars → fen, dates at UTC midnight); sample id → customer id. */
@@ -65,13 +74,14 @@ export type SyntheticCustomer = { id: string; stoppedAt: Date | null; meanGapDay
 /**
  * A company whose customers buy as Poisson processes (mean gap 8–45 days); `stopShare` of them stop
  * for good at a random moment (some before `now`, some long before). Some orders are partly refunded and
- * some customers open tickets. Deterministic for a seed.
+ * some customers open tickets; most of those who stop had their last order refunded. Deterministic for a seed.
  */
 export const seedSyntheticCompany = async (
   db: Db,
   options: { now: Date; customers: number; stopShare?: number; seed?: number },
 ): Promise<SyntheticCustomer[]> => {
   const rng = createRng(options.seed ?? 11);
+  const refundRng = createRng((options.seed ?? 11) + 7919);
   const now = options.now.getTime();
   const customers: (SyntheticCustomer & { name: string; createdAt: Date })[] = [];
   const orders: NewOrder[] = [];
@@ -86,11 +96,16 @@ export const seedSyntheticCompany = async (
     const basket = 5000 + Math.floor(rng.next() * 40000);
     customers.push({ id, name: `客户${i}`, createdAt: new Date(start), stoppedAt, meanGapDays });
     let t = start;
+    const first = orders.length;
     while (t <= end) {
       const total = Math.max(100, Math.round(basket * (0.5 + rng.next())));
       orders.push({ customerId: id, at: new Date(t), totalFen: total, refundedFen: rng.next() < 0.05 ? Math.round(total / 2) : 0 });
       t += -Math.log(1 - rng.next()) * meanGapDays * DAY;
     }
+    // Most customers who stop had their last order refunded (drawn from its own generator, so the purchase
+    // histories stay those of the seed).
+    const last = orders[orders.length - 1];
+    if (stops && orders.length > first && last && refundRng.next() < 0.6) last.refundedFen = Math.round(last.totalFen / 2);
     if (rng.next() < 0.15) tickets.push({ customerId: id, at: new Date(end - rng.next() * 60 * DAY) });
   }
   await insertCompany(db, customers, orders);

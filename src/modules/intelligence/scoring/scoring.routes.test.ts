@@ -160,6 +160,29 @@ describe('scoring API', () => {
     expect((await get(`/api/customers/${loser?.id}/scores`, analyst)).json().rootId).toBe(root?.id);
   });
 
+  it('saves scoring settings for intelligence:manage only, audited, and refuses crossed thresholds naming the field', async () => {
+    const put = (cookie: string, payload: unknown) =>
+      t().app.inject({ method: 'PUT', url: '/api/intelligence/scoring/settings', headers: { cookie }, payload: payload as object });
+    const { settings } = (await get('/api/intelligence/scoring/settings', analyst)).json();
+    const changed = { ...settings, clv: { ...settings.clv, annualDiscountRate: 0.125 }, churn: { ...settings.churn, horizonDays: 45 } };
+    expect((await put(analyst, changed)).statusCode).toBe(403);
+    const crossed = await put(operator, { ...changed, valuePotential: { ...settings.valuePotential, lowValuePercentile: 0.8 } });
+    expect(crossed.statusCode).toBe(400);
+    expect(
+      crossed
+        .json()
+        .error.fields.map((f: { path: string }) => f.path)
+        .join(' '),
+    ).toContain('valuePotential.lowValuePercentile');
+    const saved = await put(operator, changed);
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect((await get('/api/intelligence/scoring/settings', analyst)).json().settings).toEqual(changed);
+    const audit = await t().db.db.selectFrom('audit_log').select('details').where('action', '=', 'intelligence.scoring_settings_update').execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.details).toMatchObject({ before: { churn: { horizonDays: 30 } }, after: { churn: { horizonDays: 45 } } });
+    await put(operator, settings);
+  });
+
   it('queues the daily CLV and weekly churn runs once per slot', async () => {
     const first = await queueDueRuns(deps());
     // Runs were created at NOW (04:00 UTC = 12:00 Shanghai), after today's 02:00 CLV slot and Monday's churn slot.

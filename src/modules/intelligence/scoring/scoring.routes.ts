@@ -140,8 +140,14 @@ export const scoringRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const actor = userActor(req);
       await db.transaction().execute(async (trx) => {
+        const before = await loadScoringSettings(trx);
         await writeSetting(trx, SCORING_SETTINGS_KEY, req.body, actor.id, clock.now());
-        await recordAudit(trx, clock, actor, { action: 'intelligence.scoring_settings_update', subjectType: 'setting', subjectId: SCORING_SETTINGS_KEY });
+        await recordAudit(trx, clock, actor, {
+          action: 'intelligence.scoring_settings_update',
+          subjectType: 'setting',
+          subjectId: SCORING_SETTINGS_KEY,
+          details: { before, after: req.body },
+        });
       });
       return { settings: req.body };
     },

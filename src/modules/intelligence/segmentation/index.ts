@@ -1,6 +1,6 @@
 /**
  * C3 segmentation: RFM scores, value tiers under a preset scheme (annual review 头部/腰部/长尾, loyalty
- * study), lifecycle stages, their history, and `customer.tier_changed` domain events. Computed set-based
+ * study), lifecycle stages, their history, and `customer.tier_changed` / `customer.lifecycle_changed` domain events. Computed set-based
  * in SQL by one run (scheduled quarterly by default, or on demand).
  */
 
@@ -12,6 +12,7 @@ export {
   SCHEDULE_TASK,
 } from './retier.ts';
 export {
+  LIFECYCLE_CHANGED_TOPIC,
   type RfmCutPoints,
   type RunSegmentationOptions,
   type RunSummary,

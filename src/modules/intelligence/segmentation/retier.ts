@@ -31,15 +31,18 @@ export const enqueueRetier = async (trx: Trx, clock: Clock, triggeredBy: string 
 };
 
 const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+/** How far back a missed schedule is caught up: a year covers every schedule a 5-field cron can express but 29 February. */
+const CATCH_UP_DAYS = 366;
 
 /**
  * The latest minute in (from, to] that the cron expression (UTC, graphile-worker syntax) matches, if any.
- * At most a week is scanned: a schedule missed for longer is not caught up.
+ * At most `CATCH_UP_DAYS` before `to` are scanned: a schedule missed for longer is not caught up.
  */
 export const lastCronMatch = (cron: string, from: Date, to: Date): Date | undefined => {
   const { match } = parseCronItem({ task: SCHEDULE_TASK, match: cron });
   const end = Math.floor(to.getTime() / MINUTE_MS) * MINUTE_MS;
-  const start = Math.max(from.getTime(), end - 7 * 24 * 60 * MINUTE_MS);
+  const start = Math.max(from.getTime(), end - CATCH_UP_DAYS * DAY_MS);
   for (let t = end; t > start; t -= MINUTE_MS) {
     const d = new Date(t);
     if (match({ min: d.getUTCMinutes(), hour: d.getUTCHours(), date: d.getUTCDate(), month: d.getUTCMonth() + 1, dow: d.getUTCDay() })) return d;
@@ -48,10 +51,13 @@ export const lastCronMatch = (cron: string, from: Date, to: Date): Date | undefi
 };
 
 /**
- * Whether a scheduled run is due now: the cron matched a minute in the last `lookbackMinutes` that no
- * scheduled run has covered yet (a run's as-of time is at or after the minute it was due).
+ * Whether a scheduled run is due now: the cron matched a minute that no scheduled run has covered yet (a
+ * run's as-of time is at or after the minute it was due). Minutes missed while the server was down count:
+ * the first check after a restart runs once for all of them. Before the first scheduled run, the schedule
+ * counts from when segmentation was installed (the preset schemes' creation) or a scheme was last edited,
+ * so a new installation does not run for a quarter that ended before it existed.
  */
-export const scheduledRunDue = async (db: Db, clock: Clock, lookbackMinutes = 10): Promise<Date | undefined> => {
+export const scheduledRunDue = async (db: Db, clock: Clock): Promise<Date | undefined> => {
   const settings = await loadSegmentationSettings(db);
   if (!settings.schedule.enabled) return undefined;
   const now = clock.now();
@@ -60,6 +66,13 @@ export const scheduledRunDue = async (db: Db, clock: Clock, lookbackMinutes = 10
     .select((eb) => eb.fn.max('as_of').as('at'))
     .where('trigger', '=', 'schedule')
     .executeTakeFirst();
-  const from = new Date(Math.max(now.getTime() - lookbackMinutes * MINUTE_MS, last?.at ? new Date(last.at).getTime() : 0));
+  let from = last?.at ? new Date(last.at) : undefined;
+  if (!from) {
+    const installed = await db
+      .selectFrom('tier_scheme')
+      .select((eb) => eb.fn.min('updated_at').as('at'))
+      .executeTakeFirst();
+    from = installed?.at ? new Date(installed.at) : now;
+  }
   return lastCronMatch(settings.schedule.cron, from, now);
 };

@@ -111,6 +111,21 @@ describe('re-tiering and lifecycle', () => {
     });
   });
 
+  it('records each first stage as a transition and emits one customer.lifecycle_changed event per transition', async () => {
+    expect(run1.stageChanges).toBe(8);
+    const events = await db().db.selectFrom('outbox_event').selectAll().where('topic', '=', 'customer.lifecycle_changed').execute();
+    expect(events).toHaveLength(8);
+    expect(events.find((e) => e.customer_id === id.W)?.payload).toEqual({
+      customerId: id.W,
+      runId: run1.id,
+      from: null,
+      to: 'won_back',
+      at: RUN1.toISOString(),
+    });
+    // The merged record F has no stage of its own, so no event either.
+    expect(events.some((e) => e.customer_id === id.F)).toBe(false);
+  });
+
   it('re-tiers later: only changed customers get a change, an event and a new since; stages move with time', async () => {
     await insertOrders(db().db, [
       { customerId: id.C as string, placedAt: d('2026-06-20'), totalFen: 500_000 },
@@ -146,6 +161,15 @@ describe('re-tiering and lifecycle', () => {
       [null, 'dormant', RUN1],
     ]);
     expect(segment.rfm).toMatchObject({ runId: run2.id, frequency: 2, monetaryFen: 5_010_000, recencyDays: 6 });
+
+    // Only this run's transitions are published, each with where it came from and went to.
+    const stageEvents = (await db().db.selectFrom('outbox_event').selectAll().where('topic', '=', 'customer.lifecycle_changed').execute())
+      .filter((e) => (e.payload as { runId: string }).runId === run2.id)
+      .map((e) => e.payload as { customerId: string; from: string; to: string; at: string });
+    expect(stageEvents).toHaveLength(run2.stageChanges);
+    expect(stageEvents).toContainEqual({ customerId: id.D, runId: run2.id, from: 'dormant', to: 'won_back', at: RUN2.toISOString() });
+    expect(stageEvents).toContainEqual({ customerId: id.B, runId: run2.id, from: 'new', to: 'dormant', at: RUN2.toISOString() });
+    expect(stageEvents.some((e) => e.customerId === id.A)).toBe(false);
   });
 
   it('answers for the root when asked about a merged record', async () => {

@@ -9,6 +9,7 @@ import type { SegmentationSettings } from './settings.ts';
 import { PRESETS, type TierScheme } from './tier-schemes.ts';
 
 export const TIER_CHANGED_TOPIC = 'customer.tier_changed';
+export const LIFECYCLE_CHANGED_TOPIC = 'customer.lifecycle_changed';
 
 const DAY_MS = 86_400_000;
 // One run at a time, across processes.
@@ -263,8 +264,11 @@ const applyTiers = async (trx: Trx, p: { runId: string; asOf: Date; now: Date; s
   return changed;
 };
 
-/** Step 5: record lifecycle transitions with their time and store current stages. */
-const applyStages = async (trx: Trx, p: { runId: string; asOf: Date }): Promise<number> => {
+/**
+ * Step 5: record lifecycle transitions with their time (history + `customer.lifecycle_changed` domain
+ * events through the outbox, set-based like the tier events) and store current stages.
+ */
+const applyStages = async (trx: Trx, p: { runId: string; asOf: Date; now: Date }): Promise<number> => {
   await sql`
     create temp table seg_stage_diff on commit drop as
     select s.customer_id, s.stage, l.stage as from_stage, (l.customer_id is null or l.stage <> s.stage) as changed
@@ -272,12 +276,23 @@ const applyStages = async (trx: Trx, p: { runId: string; asOf: Date }): Promise<
   const changes = await sql`
     insert into lifecycle_change (customer_id, run_id, from_stage, to_stage, changed_at)
     select customer_id, ${p.runId}, from_stage, stage, ${p.asOf} from seg_stage_diff where changed`.execute(trx);
+  const changed = Number(changes.numAffectedRows ?? 0);
+  if (changed > 0) {
+    await sql`
+      insert into outbox_event (id, topic, customer_id, payload, created_at)
+      select gx_id('obx', ${p.now}::timestamptz, ${p.runId}::text || ':stage:' || customer_id), ${LIFECYCLE_CHANGED_TOPIC}, customer_id,
+             jsonb_build_object('customerId', customer_id, 'runId', ${p.runId}::text, 'from', from_stage, 'to', stage,
+                                'at', ${p.asOf.toISOString()}::text),
+             ${p.now}
+      from seg_stage_diff where changed`.execute(trx);
+    await sql`select graphile_worker.add_job(${DISPATCH_TASK}, '{}'::json, job_key := ${DISPATCH_TASK})`.execute(trx);
+  }
   await sql`
     insert into lifecycle_customer (customer_id, stage, since, run_id)
     select customer_id, stage, ${p.asOf}, ${p.runId} from seg_stage_diff where changed
     on conflict (customer_id) do update set stage = excluded.stage, since = excluded.since, run_id = excluded.run_id`.execute(trx);
   await sql`delete from lifecycle_customer l where not exists (select 1 from seg_result s where s.customer_id = l.customer_id)`.execute(trx);
-  return Number(changes.numAffectedRows ?? 0);
+  return changed;
 };
 
 const summarize = async (trx: Trx, runId: string): Promise<RunSummary & { customers: number }> => {
@@ -311,7 +326,7 @@ const summarize = async (trx: Trx, runId: string): Promise<RunSummary & { custom
  * One segmentation run, set-based in SQL inside the caller's transaction: RFM scores of every root
  * customer who bought in the window, the tier of every root customer under the active scheme (with the
  * reason), their lifecycle stage, and the history of changes; each tier change is also a
- * `customer.tier_changed` domain event in the outbox. No per-customer round trips: the work is a fixed
+ * `customer.tier_changed` domain event in the outbox, each stage change a `customer.lifecycle_changed` one. No per-customer round trips: the work is a fixed
  * number of statements whatever the number of customers. Refused while another run is in progress.
  */
 export const runSegmentation = async (trx: Trx, clock: Clock, options: RunSegmentationOptions): Promise<SegmentationRun> => {
@@ -341,7 +356,7 @@ export const runSegmentation = async (trx: Trx, clock: Clock, options: RunSegmen
   phase('recording tier changes');
   const tierChanges = await applyTiers(trx, { runId, asOf, now: clock.now(), schemeId: scheme.id });
   phase('recording lifecycle changes');
-  const stageChanges = await applyStages(trx, { runId, asOf });
+  const stageChanges = await applyStages(trx, { runId, asOf, now: clock.now() });
   phase('summarizing');
   const { customers, ...summary } = await summarize(trx, runId);
   const finishedAt = clock.now();

@@ -14,7 +14,7 @@ export const tagRoot = async (trx: Trx | Db, customerId: string): Promise<string
 };
 
 const manualTag = async (trx: Trx, tagId: string) => {
-  const tag = await trx.selectFrom('tag_definition').select(['id', 'kind']).where('id', '=', tagId).executeTakeFirst();
+  const tag = await trx.selectFrom('tag_definition').select(['id', 'name', 'kind', 'archived_at']).where('id', '=', tagId).executeTakeFirst();
   if (!tag) throw new AppError('tags.not_found', `no tag ${tagId}`, { fields: [{ path: 'tagId', message: 'no such tag' }] });
   if (tag.kind !== 'manual') {
     throw new AppError('tags.not_manual', `tag ${tagId} is ${tag.kind}: its evaluation sets it, people do not`, {
@@ -32,7 +32,12 @@ export const addManualTag = async (
   input: { customerId: string; tagId: string; reason?: string },
 ): Promise<{ customerId: string; added: boolean }> => {
   const customerId = await tagRoot(trx, input.customerId);
-  await manualTag(trx, input.tagId);
+  const tag = await manualTag(trx, input.tagId);
+  if (tag.archived_at) {
+    throw new AppError('tags.archived', `tag ${tag.name} is archived; restore it before assigning it`, {
+      fields: [{ path: 'tagId', message: 'archived tags are not assigned' }],
+    });
+  }
   const now = clock.now();
   const inserted = await trx
     .insertInto('customer_tag')

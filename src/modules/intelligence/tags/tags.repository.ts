@@ -23,6 +23,9 @@ export type TagDefinition = {
   updatedBy: string;
   evaluatedAt: Date | null;
   evaluation: TagEvaluation | null;
+  /** Set = archived: not evaluated, not offered for new assignments; restorable. */
+  archivedAt: Date | null;
+  archivedBy: string | null;
 };
 
 type DefinitionRow = {
@@ -38,6 +41,8 @@ type DefinitionRow = {
   updated_by: string;
   evaluated_at: Date | null;
   evaluation: Record<string, unknown> | null;
+  archived_at: Date | null;
+  archived_by: string | null;
 };
 
 export const toTagDefinition = (r: DefinitionRow, customers: number): TagDefinition => {
@@ -58,6 +63,8 @@ export const toTagDefinition = (r: DefinitionRow, customers: number): TagDefinit
     updatedBy: r.updated_by,
     evaluatedAt: r.evaluated_at,
     evaluation: (r.evaluation as TagEvaluation | null) ?? null,
+    archivedAt: r.archived_at,
+    archivedBy: r.archived_by,
   };
 };
 
@@ -99,6 +106,8 @@ export type CustomerTag = {
   assignedBy: string;
   reason: string | null;
   evidence: Record<string, unknown>;
+  /** The tag was archived after it was assigned: the assignment stays, frozen. */
+  archived: boolean;
 };
 
 /** The tags a (root) customer holds now, with who or what assigned each, when and why. */
@@ -106,7 +115,7 @@ export const listCustomerTags = async (db: Db | Trx, rootId: string): Promise<Cu
   const rows = await db
     .selectFrom('customer_tag as ct')
     .innerJoin('tag_definition as t', 't.id', 'ct.tag_id')
-    .select(['t.id', 't.name', 't.colour', 't.kind', 't.definition', 'ct.assigned_at', 'ct.assigned_by', 'ct.reason', 'ct.evidence'])
+    .select(['t.id', 't.name', 't.colour', 't.kind', 't.definition', 't.archived_at', 'ct.assigned_at', 'ct.assigned_by', 'ct.reason', 'ct.evidence'])
     .where('ct.customer_id', '=', rootId)
     .orderBy('t.kind')
     .orderBy('t.name')
@@ -121,6 +130,7 @@ export const listCustomerTags = async (db: Db | Trx, rootId: string): Promise<Cu
     assignedBy: r.assigned_by,
     reason: r.reason,
     evidence: r.evidence,
+    archived: r.archived_at !== null,
   }));
 };
 

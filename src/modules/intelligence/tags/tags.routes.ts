@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { userActor } from '../../../http/access.ts';
 import { ErrorBodySchema, iso, isoRequired, OkSchema, PageQuerySchema, protectedErrors } from '../../../http/schemas.ts';
+import { archiveTag, restoreTag } from './archive-tag.ts';
 import { availableTables, countMatches } from './compile-tag.ts';
+import { deleteTag } from './delete-tag.ts';
 import { evaluateTag } from './evaluate-tags.ts';
 import { addManualTag, listTaggedCustomers, removeManualTag, tagRoot } from './manual-tags.ts';
 import { createTag, updateTag } from './save-tag.ts';
@@ -29,6 +31,8 @@ const TagSchema = z.object({
   updatedBy: z.string(),
   evaluatedAt: z.string().nullable(),
   evaluation: EvaluationSchema.nullable(),
+  archivedAt: z.string().nullable(),
+  archivedBy: z.string().nullable(),
 });
 
 const HistorySchema = z.object({
@@ -54,6 +58,7 @@ const CustomerTagSchema = z.object({
   assignedBy: z.string(),
   reason: z.string().nullable(),
   evidence: JsonObject,
+  archived: z.boolean(),
 });
 
 const Colour = z.union([z.enum(TAG_COLOURS), z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a preset colour or #rrggbb')]);
@@ -69,6 +74,7 @@ const toTagJson = (t: TagDefinition) => ({
   createdAt: isoRequired(t.createdAt),
   updatedAt: isoRequired(t.updatedAt),
   evaluatedAt: iso(t.evaluatedAt),
+  archivedAt: iso(t.archivedAt),
 });
 const toHistoryJson = (h: TagHistoryEntry) => ({ ...h, at: isoRequired(h.at) });
 
@@ -138,6 +144,51 @@ export const tagsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => ({ tag: toTagJson(await getTagDefinition(db, req.params.id)) }),
+  );
+
+  app.post(
+    '/api/tags/:id/archive',
+    {
+      config: { access: write },
+      schema: {
+        tags: ['tags'],
+        summary: 'Archive a tag: no longer evaluated nor offered for new assignments; holders and history stay',
+        params: IdParams,
+        response: { 200: z.object({ tag: TagSchema }), 404: ErrorBodySchema, ...protectedErrors },
+      },
+    },
+    async (req) => ({ tag: toTagJson(await db.transaction().execute((trx) => archiveTag(trx, clock, userActor(req), req.params.id))) }),
+  );
+
+  app.post(
+    '/api/tags/:id/restore',
+    {
+      config: { access: write },
+      schema: {
+        tags: ['tags'],
+        summary: 'Restore an archived tag',
+        params: IdParams,
+        response: { 200: z.object({ tag: TagSchema }), 404: ErrorBodySchema, ...protectedErrors },
+      },
+    },
+    async (req) => ({ tag: toTagJson(await db.transaction().execute((trx) => restoreTag(trx, clock, userActor(req), req.params.id))) }),
+  );
+
+  app.delete(
+    '/api/tags/:id',
+    {
+      config: { access: write },
+      schema: {
+        tags: ['tags'],
+        summary: 'Delete a tag that was never assigned (otherwise archive it: 409 tags.in_use)',
+        params: IdParams,
+        response: { 200: OkSchema, 404: ErrorBodySchema, 409: ErrorBodySchema, ...protectedErrors },
+      },
+    },
+    async (req) => {
+      await db.transaction().execute((trx) => deleteTag(trx, clock, userActor(req), req.params.id));
+      return { ok: true as const };
+    },
   );
 
   app.post(

@@ -19,6 +19,9 @@ export interface TagDefinitionTable {
   updated_by: string;
   evaluated_at: Date | null;
   evaluation: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  /** Set = archived: no longer evaluated nor offered for new assignments; its assignments and history stay. */
+  archived_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  archived_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CustomerTagTable {

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { scanRawBatch } from './raw-batch.ts';
+
+/** What the scanner found, read back with JSON.parse: the batch array and each event's own text. */
+const readBack = (text: string) => {
+  const scan = scanRawBatch(text);
+  if (!scan) return undefined;
+  const array = text.slice(scan.start, scan.end);
+  let at = 1;
+  const events = scan.lengths.map((length) => {
+    while (/[\s,]/.test(array[at] as string)) at++;
+    const event = JSON.parse(array.slice(at, at + length)) as unknown;
+    at += length;
+    return event;
+  });
+  return { array: JSON.parse(array) as unknown, events, lengths: scan.lengths };
+};
+
+describe('scanRawBatch', () => {
+  it('finds the batch array and each event of SDK-shaped and hand-written bodies, as JSON.parse reads them', () => {
+    const bodies = [
+      JSON.stringify({
+        batch: [
+          { type: 'track', event: 'A', properties: { n: 1 } },
+          { type: 'page', name: 'p' },
+        ],
+        sentAt: '2026-01-01T00:00:00Z',
+      }),
+      JSON.stringify({ writeKey: 'k', context: { a: [1, { b: '}' }] }, batch: [] }),
+      ` \n{ "sentAt" : "x" ,\n  "batch" : [ {"type":"track","event":"quote \\" ] } [ {","properties":{"s":"\\\\"}} ,\t{"type":"identify","traits":{"名字":"张三","emoji":"🍵","esc":"\\u00e9\\n"}} ] , "n": -1.5e3, "t": true, "z": null }\n`,
+      JSON.stringify({ batch: [[1, 2], 'text', 42, null, { deep: { deeper: [{ deepest: '[]{}"' }] } }] }),
+    ];
+    for (const body of bodies) {
+      const parsed = JSON.parse(body) as { batch: unknown[] };
+      const back = readBack(body);
+      expect(back?.array).toEqual(parsed.batch);
+      expect(back?.events).toEqual(parsed.batch);
+    }
+  });
+
+  it('reads the last of duplicate batch keys, as JSON.parse does', () => {
+    const body = '{"batch":[{"type":"track","event":"first"}],"batch":[{"type":"track","event":"second"},{"type":"page"}]}';
+    expect(readBack(body)?.events).toEqual((JSON.parse(body) as { batch: unknown[] }).batch);
+  });
+
+  it('gives up (the caller serialises instead) on escaped keys, a batch that is not an array, or a body that is not an object', () => {
+    expect(scanRawBatch('{"b\\u0061tch":[{"type":"track"}]}')).toBeUndefined();
+    expect(scanRawBatch('{"batch":{"type":"track"}}')).toBeUndefined();
+    expect(scanRawBatch('[{"type":"track"}]')).toBeUndefined();
+    expect(scanRawBatch('{"sentAt":"x"}')).toBeUndefined();
+    expect(scanRawBatch('{}')).toBeUndefined();
+  });
+
+  it('measures events in characters of their own text', () => {
+    const big = 'x'.repeat(40_000);
+    const body = JSON.stringify({
+      batch: [
+        { type: 'track', event: 'small' },
+        { type: 'track', event: 'big', properties: { big } },
+      ],
+    });
+    const lengths = scanRawBatch(body)?.lengths ?? [];
+    expect(lengths[0]).toBe(JSON.stringify({ type: 'track', event: 'small' }).length);
+    expect(lengths[1]).toBeGreaterThan(40_000);
+  });
+});
