@@ -60,11 +60,12 @@ describe('loyalty console', () => {
     expect(after.items.find((b) => b.id === coupon.id)?.stockLeft).toBe(coupon.stockLeft - 1);
 
     // Withdraw that benefit in its edit form: the catalogue says so and it can no longer be redeemed.
-    await page.getByRole('button', { name: 'OK' }).click();
-    await page.getByRole('button', { name: 'OK' }).waitFor({ state: 'hidden', ...SLOW });
+    // (`exact`: the redeem dialog's own button, still "loading OK" while it closes, must not match.)
+    await page.getByRole('button', { name: 'OK', exact: true }).click();
+    await page.getByTestId('coupon-code').waitFor({ state: 'hidden', ...SLOW });
     await page.getByTestId(`benefit-edit-${coupon.id}`).click();
     await page.getByTestId('benefit-active').click();
-    await page.getByRole('button', { name: 'OK' }).click();
+    await page.getByRole('button', { name: 'OK', exact: true }).click();
     await expect
       .poll(
         async () => (await getJson<{ items: { id: string; active: boolean }[] }>('/api/loyalty/benefits')).items.find((b) => b.id === coupon.id)?.active,

@@ -23,7 +23,8 @@ export const maskEmail = (email: string): string => {
 
 export const maskName = (name: string): string => {
   const chars = [...name.trim()];
-  if (chars.length === 0) return '*';
+  // No name (an anonymous visitor) has nothing to hide; the console shows a placeholder for it.
+  if (chars.length === 0) return '';
   // Chinese names: keep the surname; Latin names: keep the first letter of each word.
   if (/^[\u3400-\u9fff]/.test(name)) return `${chars[0]}${'*'.repeat(Math.max(1, chars.length - 1))}`;
   return name

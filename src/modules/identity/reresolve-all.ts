@@ -39,7 +39,15 @@ export const reresolveAll = async (
   db: Db,
   clock: Clock,
   rules: IdentityRules,
-  options: { apply: boolean; onProgress?: (phase: string, done: number, total: number) => void },
+  options: {
+    apply: boolean;
+    /**
+     * Publish each merge as `customer.merged` (default true). Only a caller that knows no other module holds
+     * state for these records yet (the demo, resolving the records it has just generated) turns it off.
+     */
+    publish?: boolean;
+    onProgress?: (phase: string, done: number, total: number) => void;
+  },
 ): Promise<ReresolutionReport> => {
   const started = Date.now();
   const single = (Object.entries(rules.maxPerCustomer) as [IdentifierType, number][]).filter(([, n]) => n === 1).map(([t]) => t);
@@ -146,6 +154,7 @@ export const reresolveAll = async (
             from unnest(${loserIds}::text[], ${winnerIds}::text[]) as m(r, l) where c.id = m.r`.execute(trx);
           // Each merge is published as a manual merge is (loyalty moves points, tags move manual tags): the
           // outbox rows platform/outbox.ts's publish() writes, set-based, in the merge's transaction.
+          const publish = options.publish ?? true;
           await sql`
             with merged as (
               insert into identity_merge (id, winner_id, loser_id, rule, evidence, merged_at, merged_by)
@@ -156,8 +165,8 @@ export const reresolveAll = async (
             insert into outbox_event (id, topic, customer_id, payload, created_at)
             select gx_id('obx', ${now}::timestamptz, id), 'customer.merged', winner_id,
                    jsonb_build_object('winnerId', winner_id, 'loserId', loser_id, 'mergeId', id), ${now}::timestamptz
-            from merged`.execute(trx);
-          await sql`select graphile_worker.add_job(${DISPATCH_TASK}, '{}'::json, job_key := ${DISPATCH_TASK})`.execute(trx);
+            from merged where ${publish}`.execute(trx);
+          if (publish) await sql`select graphile_worker.add_job(${DISPATCH_TASK}, '{}'::json, job_key := ${DISPATCH_TASK})`.execute(trx);
           const winners = [...new Set(winnerIds)];
           await refreshGoldenRecords(trx, winners, rules.survivorship);
           await refreshCustomerStats(trx, { customerIds: [...winners, ...loserIds] });

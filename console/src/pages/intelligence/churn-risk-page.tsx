@@ -7,6 +7,7 @@ import { useApi } from '../../api/use-api';
 import { ErrorAlert } from '../../components/error-alert';
 import { formatDateTime } from '../../format/date';
 import { formatFen, formatPercent } from '../../format/money';
+import { CustomerNameText } from '../customers/customer-name-text';
 import { ChurnFactors } from './churn-risk-factors';
 import type { ChurnRiskItem, ChurnRiskResult } from './models-types';
 
@@ -112,7 +113,7 @@ export const ChurnRiskPage = () => {
             dataIndex: 'displayName',
             render: (name: string, row) => (
               <Link to={`/customers/${encodeURIComponent(row.customerId)}?tab=scores`} data-testid="churn-customer-link">
-                {name}
+                <CustomerNameText customer={{ id: row.customerId, displayName: name }} />
               </Link>
             ),
           },

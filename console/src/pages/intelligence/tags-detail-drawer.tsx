@@ -9,6 +9,7 @@ import { ErrorAlert } from '../../components/error-alert';
 import { formatDateTime } from '../../format/date';
 import { formatFen } from '../../format/money';
 import { useSession } from '../../session/session-context';
+import { CustomerNameText } from '../customers/customer-name-text';
 import type { TagDefinition, TaggedCustomer, TagHistoryEntry } from './tags-api';
 import { describeEvidence } from './tags-why';
 
@@ -34,7 +35,11 @@ const TaggedCustomers = ({ tagId }: { tagId: string }) => {
           {
             title: t('customers.displayName'),
             dataIndex: 'displayName',
-            render: (name: string, c) => <Link to={`/customers/${encodeURIComponent(c.id)}`}>{name}</Link>,
+            render: (name: string, c) => (
+              <Link to={`/customers/${encodeURIComponent(c.id)}`}>
+                <CustomerNameText customer={{ id: c.id, displayName: name }} />
+              </Link>
+            ),
           },
           { title: t('customers.phone'), dataIndex: 'phone', render: (v: string | null) => v ?? '—' },
           { title: t('customers.orderCount'), dataIndex: 'orderCount', align: 'right' },

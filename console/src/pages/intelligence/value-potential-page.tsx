@@ -7,6 +7,7 @@ import { useApi } from '../../api/use-api';
 import { ErrorAlert } from '../../components/error-alert';
 import { formatDateTime } from '../../format/date';
 import { formatFen, formatPercent } from '../../format/money';
+import { CustomerNameText } from '../customers/customer-name-text';
 import { QUADRANTS, type Quadrant, type ValuePotentialItem, type ValuePotentialOverview, type ValuePotentialResult } from './models-types';
 import { QUADRANT_COLORS, ValuePotentialChart } from './value-potential-chart';
 
@@ -99,7 +100,11 @@ export const ValuePotentialPage = () => {
             {
               title: t('scoring.customer'),
               dataIndex: 'displayName',
-              render: (name: string, row) => <Link to={`/customers/${encodeURIComponent(row.customerId)}?tab=scores`}>{name}</Link>,
+              render: (name: string, row) => (
+                <Link to={`/customers/${encodeURIComponent(row.customerId)}?tab=scores`}>
+                  <CustomerNameText customer={{ id: row.customerId, displayName: name }} />
+                </Link>
+              ),
             },
             { title: t('scoring.potentialIndex'), dataIndex: 'potentialIndex', align: 'right' },
             { title: t('scoring.value12m'), dataIndex: 'value12mFen', align: 'right', render: (v: number) => formatFen(v) },

@@ -19,7 +19,9 @@ export const resolveDemoIdentities = async (deps: { db: Db; clock: Clock; logger
   const { rows } = await sql<{ resolved: boolean }>`
     select exists (select 1 from customer where merged_into is not null and source = any(${DEMO_SOURCES}::text[])) as resolved`.execute(db);
   if (rows[0]?.resolved) return undefined;
-  const report = await reresolveAll(db, clock, await loadIdentityRules(db), { apply: true });
+  // The records were just generated: no points or tags hang on them yet, so the merges need not be published
+  // (thousands of no-op deliveries would keep the worker busy while the console is first used).
+  const report = await reresolveAll(db, clock, await loadIdentityRules(db), { apply: true, publish: false });
   if (report.duplicates > 0) {
     await db.transaction().execute((trx) =>
       recordAudit(trx, clock, cliActor('guanxi demo'), {
