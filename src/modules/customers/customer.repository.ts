@@ -53,7 +53,17 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
 export const searchCustomers = async (
   db: Db,
-  input: { q?: string; phoneQuery?: string; sort: CustomerSort; order: 'asc' | 'desc'; page: number; pageSize: number; countCap?: number },
+  input: {
+    q?: string;
+    phoneQuery?: string;
+    sort: CustomerSort;
+    order: 'asc' | 'desc';
+    page: number;
+    pageSize: number;
+    countCap?: number;
+    /** Unfiltered lists count exactly up to this many records, then estimate (tests lower it). */
+    exactCountUpTo?: number;
+  },
 ): Promise<{ rows: CustomerRow[]; total: number; totalCapped: boolean }> => {
   // Merged records are part of their root customer; lists show roots only.
   // Every customer has a summary row (written with the customer), so an inner join lets the planner walk
@@ -71,7 +81,8 @@ export const searchCustomers = async (
     .orderBy(sql.ref(TIEBREAK[input.sort]), input.order)
     .limit(input.pageSize)
     .offset((input.page - 1) * input.pageSize);
-  // An unfiltered count over a million rows is a full scan; the planner's estimate is exact enough there.
+  // An unfiltered count over a million rows is a full scan; the planner's estimate is exact enough there
+  // (countLiveCustomers).
   // A search counts its matches only up to a cap: a common surname matches a tenth of all customers, and
   // counting them all costs far more than finding the page (a pager needs no more than "10,000+").
   const cap = input.countCap ?? SEARCH_COUNT_CAP;
@@ -86,16 +97,32 @@ export const searchCustomers = async (
         .select((eb) => eb.fn.countAll().as('n'))
         .executeTakeFirstOrThrow()
         .then((r) => Number(r.n))
-    : countAllCustomers(db);
+    : countLiveCustomers(db, input.exactCountUpTo);
   const [rows, counted] = await Promise.all([rowsQuery.execute() as Promise<CustomerRow[]>, totalPromise]);
   const totalCapped = Boolean(input.q) && counted > cap;
   return { rows, total: totalCapped ? cap : counted, totalCapped };
 };
 
-const countAllCustomers = async (db: Db): Promise<number> => {
-  const est = await sql<{ n: number }>`select reltuples::bigint as n from pg_class where relname = 'customer'`.execute(db);
-  const estimate = Number(est.rows[0]?.n ?? -1);
-  if (estimate > 50_000) return estimate;
+const EXACT_COUNT_UP_TO = 50_000;
+
+/**
+ * The number of live customers (roots: records not merged into another), for an unfiltered list. A count
+ * over a million rows is a full scan, so above `exactUpTo` records it is estimated from the planner's
+ * statistics: the table's row estimate times the share of records that are not merged (the null fraction
+ * of `merged_into`). Without that share, merged records would be counted as customers — after the demo's
+ * re-resolution, about half of all records.
+ */
+const countLiveCustomers = async (db: Db, exactUpTo = EXACT_COUNT_UP_TO): Promise<number> => {
+  const { rows } = await sql<{ records: number; liveShare: number | null }>`
+    select c.reltuples::float8 as records,
+           (select s.null_frac::float8 from pg_stats s
+            where s.schemaname = n.nspname and s.tablename = c.relname and s.attname = 'merged_into') as "liveShare"
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where c.oid = 'customer'::regclass`.execute(db);
+  const records = Number(rows[0]?.records ?? -1);
+  const liveShare = rows[0]?.liveShare;
+  // reltuples is -1 (or 0) until the table was first analysed; the share is missing until then too.
+  if (records > exactUpTo && liveShare !== null && liveShare !== undefined) return Math.round(records * Number(liveShare));
   const exact = await db
     .selectFrom('customer')
     .select((eb) => eb.fn.countAll().as('n'))
