@@ -57,11 +57,15 @@ export const startDemoServer = async (options: { port: number; pgPort: number; c
     password: email?.[2] ?? '',
     output: () => output,
     stop: () =>
-      new Promise((resolve) => {
+      new Promise<number | null>((resolve) => {
         if (child.exitCode !== null) return resolve(child.exitCode);
         child.removeAllListeners('exit');
         child.once('exit', (code) => resolve(code));
         child.kill('SIGTERM');
+      }).then((code) => {
+        // A test expects 0; when it is not, the server's own last words say why.
+        if (code !== 0) process.stderr.write(`demo server on port ${options.port} exited with ${code}; the end of its output:\n${output.slice(-6000)}\n`);
+        return code;
       }),
   };
 };
