@@ -48,10 +48,29 @@ const copyConsumedLots = async (trx: Trx, from: { customerId: string; movementId
   return used.reduce((s, u) => s + Number(u.points), 0);
 };
 
-/** A movement's balancing leg on the `transfer` clearing account. */
-const withClearing = (lines: Line[]): Line[] => {
+/**
+ * One side of a merge's (or unmerge's) transfer: a `transfer` movement of that customer, keyed by the merge,
+ * with a balancing leg on the `transfer` clearing account.
+ */
+const insertTransfer = (
+  trx: Trx,
+  t: { customerId: string; key: string; mergeId: string; points: number; reason: string; details: Record<string, unknown>; at: Date },
+  lines: Line[],
+) => {
   const sum = lines.reduce((s, l) => s + l.delta, 0);
-  return [...lines, { account: 'transfer', delta: -sum }];
+  return insertMovement(trx, {
+    customerId: t.customerId,
+    kind: 'transfer',
+    key: t.key,
+    points: t.points,
+    reason: t.reason,
+    refType: 'merge',
+    refId: t.mergeId,
+    actor: ACTOR,
+    details: t.details,
+    lines: [...lines, { account: 'transfer', delta: -sum }],
+    at: t.at,
+  });
 };
 
 /**
@@ -85,41 +104,17 @@ export const moveMergedLoyalty = async (trx: Trx, ctx: LoyaltyCtx, event: MergeE
   const details = { mergeId, winnerId, loserId, member, pending, debt };
 
   if (member > 0 || pending > 0 || debt > 0) {
-    const out = await insertMovement(trx, {
-      customerId: loserId,
-      kind: 'transfer',
-      key,
-      points: member + pending,
-      reason: 'customer merged',
-      refType: 'merge',
-      refId: mergeId,
-      actor: ACTOR,
-      details,
-      lines: withClearing([
-        { account: 'member', delta: -member },
-        { account: 'pending', delta: -pending },
-        { account: 'debt', delta: debt },
-      ]),
-      at: now,
-    });
+    const out = await insertTransfer(trx, { customerId: loserId, key, mergeId, points: member + pending, reason: 'customer merged', details, at: now }, [
+      { account: 'member', delta: -member },
+      { account: 'pending', delta: -pending },
+      { account: 'debt', delta: debt },
+    ]);
     await consumeLots(trx, { customerId: loserId, movementId: out.id, points: member });
-    const into = await insertMovement(trx, {
-      customerId: winnerId,
-      kind: 'transfer',
-      key,
-      points: member + pending,
-      reason: 'customer merged',
-      refType: 'merge',
-      refId: mergeId,
-      actor: ACTOR,
-      details,
-      lines: withClearing([
-        { account: 'member', delta: member },
-        { account: 'pending', delta: pending },
-        { account: 'debt', delta: -debt },
-      ]),
-      at: now,
-    });
+    const into = await insertTransfer(trx, { customerId: winnerId, key, mergeId, points: member + pending, reason: 'customer merged', details, at: now }, [
+      { account: 'member', delta: member },
+      { account: 'pending', delta: pending },
+      { account: 'debt', delta: -debt },
+    ]);
     await copyConsumedLots(trx, { customerId: loserId, movementId: out.id }, { customerId: winnerId, movementId: into.id });
   }
 
@@ -231,43 +226,23 @@ export const undoMergedLoyalty = async (trx: Trx, ctx: LoyaltyCtx, event: MergeE
   const details = { mergeId, winnerId, loserId, claim, fromWinner, winnerDebt, forgiven, pendingBack, debtBack };
 
   if (claim > 0 || pendingBack > 0 || debtBack > 0) {
-    const out = await insertMovement(trx, {
-      customerId: winnerId,
-      kind: 'transfer',
-      key,
-      points: fromWinner + pendingBack,
-      reason: 'customer unmerged',
-      refType: 'merge',
-      refId: mergeId,
-      actor: ACTOR,
-      details,
-      lines: withClearing([
+    const out = await insertTransfer(
+      trx,
+      { customerId: winnerId, key, mergeId, points: fromWinner + pendingBack, reason: 'customer unmerged', details, at: now },
+      [
         { account: 'member', delta: -fromWinner },
         { account: 'pending', delta: -pendingBack },
         { account: 'debt', delta: debtBack - winnerDebt },
-      ]),
-      at: now,
-    });
+      ],
+    );
     const merged = await findMovementByKey(trx, winnerId, `merge:${mergeId}`);
     await consumeLots(trx, { customerId: winnerId, movementId: out.id, points: fromWinner, preferMovementId: merged?.id });
-    const back = await insertMovement(trx, {
-      customerId: loserId,
-      kind: 'transfer',
-      key,
-      points: claim + pendingBack,
-      reason: 'customer unmerged',
-      refType: 'merge',
-      refId: mergeId,
-      actor: ACTOR,
-      details,
-      lines: withClearing([
-        { account: 'member', delta: claim },
-        { account: 'pending', delta: pendingBack },
-        { account: 'debt', delta: -debtBack },
-        { account: 'adjusted', delta: -forgiven },
-      ]),
-      at: now,
-    });
+    const back = await insertTransfer(trx, { customerId: loserId, key, mergeId, points: claim + pendingBack, reason: 'customer unmerged', details, at: now }, [
+      { account: 'member', delta: claim },
+      { account: 'pending', delta: pendingBack },
+      { account: 'debt', delta: -debtBack },
+      { account: 'adjusted', delta: -forgiven },
+    ]);
     await copyConsumedLots(trx, { customerId: winnerId, movementId: out.id }, { customerId: loserId, movementId: back.id });
     // Points the winner no longer had are returned as a fresh lot.
     const expiresAt = ctx.settings.expiryMonths > 0 ? addMonths(now, ctx.settings.expiryMonths) : null;
