@@ -61,6 +61,18 @@ describe('transactional outbox', () => {
     expect(seen).toEqual(['c']);
   });
 
+  it('lets subscribers take turns, so a long backlog of one does not hold up another', async () => {
+    const order: string[] = [];
+    const slow: Subscriber = { consumer: 'test.slow', topics: ['turn.taken'], handle: async (_trx, e) => void order.push(`slow ${e.payload.n}`) };
+    const quick: Subscriber = { consumer: 'test.quick', topics: ['turn.taken'], handle: async (_trx, e) => void order.push(`quick ${e.payload.n}`) };
+    await db().tx(async (trx) => {
+      for (let i = 0; i < 5; i++) await publish(trx, { topic: 'turn.taken', payload: { n: i } });
+    });
+    expect(await dispatchOutbox(db().db, [slow, quick], 2)).toBe(10);
+    // Batches of two, in turn: the second subscriber starts before the first has worked through its backlog.
+    expect(order).toEqual(['slow 0', 'slow 1', 'quick 0', 'quick 1', 'slow 2', 'slow 3', 'quick 2', 'quick 3', 'slow 4', 'quick 4']);
+  });
+
   it('purges old events once every subscriber has them', async () => {
     const future = new Date(Date.now() + 86_400_000);
     await db().tx((trx) => publish(trx, { topic: 'thing.happened', payload: { n: 'pending' } }));

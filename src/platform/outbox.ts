@@ -34,48 +34,59 @@ export const publish = async (trx: Trx, event: { topic: string; customerId?: str
   return id;
 };
 
+/** Delivers up to `batchSize` of one subscriber's pending events, each in its own transaction. */
+const deliverBatch = async (db: Db, sub: Subscriber, batchSize: number): Promise<{ delivered: number; more: boolean }> => {
+  const pending = await db
+    .selectFrom('outbox_event as e')
+    .selectAll('e')
+    .where('e.topic', 'in', sub.topics)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('outbox_delivery as d').select('d.event_id').whereRef('d.event_id', '=', 'e.id').where('d.consumer', '=', sub.consumer))),
+    )
+    .orderBy('e.id')
+    .limit(batchSize)
+    .execute();
+  let delivered = 0;
+  for (const row of pending) {
+    const done = await db.transaction().execute(async (trx) => {
+      const claimed = await trx
+        .insertInto('outbox_delivery')
+        .values({ event_id: row.id, consumer: sub.consumer })
+        .onConflict((oc) => oc.doNothing())
+        .returning('event_id')
+        .executeTakeFirst();
+      if (!claimed) return false;
+      await sub.handle(trx, {
+        id: row.id,
+        topic: row.topic,
+        customerId: row.customer_id,
+        payload: row.payload as Record<string, unknown>,
+        createdAt: row.created_at,
+      });
+      return true;
+    });
+    if (done) delivered++;
+  }
+  return { delivered, more: pending.length === batchSize };
+};
+
 /**
  * Delivers pending events to each subscriber at most once per (event, consumer): the delivery row and the
  * handler's effects commit together, so a crash or a concurrent dispatcher cannot apply an event twice.
- * Returns how many deliveries were made.
+ * Subscribers take turns, a batch each, so one with a long backlog (a re-resolution's thousands of merges
+ * for a slow consumer) does not hold up the others. Returns how many deliveries were made.
  */
 export const dispatchOutbox = async (db: Db, subscribers: Subscriber[], batchSize = 200): Promise<number> => {
   let delivered = 0;
-  for (const sub of subscribers) {
-    for (;;) {
-      const pending = await db
-        .selectFrom('outbox_event as e')
-        .selectAll('e')
-        .where('e.topic', 'in', sub.topics)
-        .where(({ not, exists, selectFrom }) =>
-          not(exists(selectFrom('outbox_delivery as d').select('d.event_id').whereRef('d.event_id', '=', 'e.id').where('d.consumer', '=', sub.consumer))),
-        )
-        .orderBy('e.id')
-        .limit(batchSize)
-        .execute();
-      if (pending.length === 0) break;
-      for (const row of pending) {
-        const done = await db.transaction().execute(async (trx) => {
-          const claimed = await trx
-            .insertInto('outbox_delivery')
-            .values({ event_id: row.id, consumer: sub.consumer })
-            .onConflict((oc) => oc.doNothing())
-            .returning('event_id')
-            .executeTakeFirst();
-          if (!claimed) return false;
-          await sub.handle(trx, {
-            id: row.id,
-            topic: row.topic,
-            customerId: row.customer_id,
-            payload: row.payload as Record<string, unknown>,
-            createdAt: row.created_at,
-          });
-          return true;
-        });
-        if (done) delivered++;
-      }
-      if (pending.length < batchSize) break;
+  let active = subscribers;
+  while (active.length > 0) {
+    const next: Subscriber[] = [];
+    for (const sub of active) {
+      const batch = await deliverBatch(db, sub, batchSize);
+      delivered += batch.delivered;
+      if (batch.more) next.push(sub);
     }
+    active = next;
   }
   return delivered;
 };
