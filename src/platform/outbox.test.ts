@@ -73,6 +73,26 @@ describe('transactional outbox', () => {
     expect(order).toEqual(['slow 0', 'slow 1', 'quick 0', 'quick 1', 'slow 2', 'slow 3', 'quick 2', 'quick 3', 'slow 4', 'quick 4']);
   });
 
+  it('serves the other subscribers when one handler fails, then reports the failure', async () => {
+    const got: number[] = [];
+    const broken: Subscriber = {
+      consumer: 'test.broken',
+      topics: ['fail.some'],
+      handle: async () => {
+        throw new Error('broken consumer');
+      },
+    };
+    const fine: Subscriber = { consumer: 'test.fine', topics: ['fail.some'], handle: async (_trx, e) => void got.push(e.payload.n as number) };
+    await db().tx(async (trx) => {
+      for (let i = 0; i < 3; i++) await publish(trx, { topic: 'fail.some', payload: { n: i } });
+    });
+    await expect(dispatchOutbox(db().db, [broken, fine])).rejects.toThrow('broken consumer');
+    expect(got).toEqual([0, 1, 2]);
+    // The broken consumer's events are still pending for it (nothing was recorded as delivered).
+    const deliveries = await db().db.selectFrom('outbox_delivery').select('consumer').where('consumer', '=', 'test.broken').execute();
+    expect(deliveries).toEqual([]);
+  });
+
   it('purges old events once every subscriber has them', async () => {
     const future = new Date(Date.now() + 86_400_000);
     await db().tx((trx) => publish(trx, { topic: 'thing.happened', payload: { n: 'pending' } }));

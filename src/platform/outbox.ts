@@ -74,20 +74,29 @@ const deliverBatch = async (db: Db, sub: Subscriber, batchSize: number): Promise
  * Delivers pending events to each subscriber at most once per (event, consumer): the delivery row and the
  * handler's effects commit together, so a crash or a concurrent dispatcher cannot apply an event twice.
  * Subscribers take turns, a batch each, so one with a long backlog (a re-resolution's thousands of merges
- * for a slow consumer) does not hold up the others. Returns how many deliveries were made.
+ * for a slow consumer) does not hold up the others, and one whose handler fails stops alone: the others
+ * are served, then the failure is thrown (the job retries it). Returns how many deliveries were made.
  */
 export const dispatchOutbox = async (db: Db, subscribers: Subscriber[], batchSize = 200): Promise<number> => {
   let delivered = 0;
+  let failure: unknown;
   let active = subscribers;
   while (active.length > 0) {
     const next: Subscriber[] = [];
     for (const sub of active) {
-      const batch = await deliverBatch(db, sub, batchSize);
-      delivered += batch.delivered;
-      if (batch.more) next.push(sub);
+      try {
+        const batch = await deliverBatch(db, sub, batchSize);
+        delivered += batch.delivered;
+        if (batch.more) next.push(sub);
+      } catch (e) {
+        // This subscriber stops here (its event stays pending, to be retried); the others go on.
+        failure ??= e;
+      }
     }
     active = next;
   }
+  // Thrown once the others are served, so the job fails and retries the failed delivery later.
+  if (failure !== undefined) throw failure;
   return delivered;
 };
 
