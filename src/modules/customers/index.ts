@@ -1,6 +1,7 @@
 /** Core customer records: customers, their identifiers, orders with lines, and the order summary. */
 
 export { maskEmail, maskName, maskPhone, normalizeEmail, normalizePhone } from './contact.ts';
+export { type PiiView, viewPii } from './customer-views.ts';
 export type { CustomersErrorCode } from './customers.errors.ts';
 export { customersRoutes } from './customers.routes.ts';
 export type { OrderStatus } from './customers.tables.ts';
@@ -29,4 +30,5 @@ export {
   type TraitObservation,
 } from './profile.repository.ts';
 export { refreshCustomerStats } from './refresh-customer-stats.ts';
+export { revealListedPii } from './reveal-listed-pii.ts';
 export { type CustomerFields, createCustomer, updateCustomer } from './save-customer.ts';

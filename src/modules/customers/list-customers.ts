@@ -1,10 +1,10 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db.ts';
-import { recordAudit } from '../audit/index.ts';
-import { type Actor, actorCan } from '../auth/index.ts';
+import type { Actor } from '../auth/index.ts';
 import { normalizePhone } from './contact.ts';
 import { type CustomerSort, searchCustomers } from './customer.repository.ts';
 import { viewPii } from './customer-views.ts';
+import { revealListedPii } from './reveal-listed-pii.ts';
 
 export type CustomerListItem = {
   id: string;
@@ -34,16 +34,13 @@ export const listCustomers = async (
   // A partial number cannot be parsed; it is matched as a prefix of the national number.
   const phoneQuery = /^\+?\d{3,}$/.test(digits) ? (digits.startsWith('+') ? digits : (normalizePhone(digits) ?? `+86${digits}`)) : undefined;
   const { rows, total, totalCapped } = await searchCustomers(db, { ...input, phoneQuery, exactCountUpTo: options.exactCountUpTo });
-  const reveal = actorCan(actor, 'customers:read_pii');
-  if (reveal && rows.length > 0) {
-    await db.transaction().execute((trx) =>
-      recordAudit(trx, clock, actor, {
-        action: 'customer.list_pii',
-        subjectType: 'customer',
-        details: { customerIds: rows.map((r) => r.id), searched: Boolean(input.q) },
-      }),
-    );
-  }
+  const reveal = await revealListedPii(
+    db,
+    clock,
+    actor,
+    rows.map((r) => r.id),
+    { searched: Boolean(input.q) },
+  );
   return {
     total,
     totalCapped,

@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Db } from '../../../platform/db.ts';
-import { recordAudit } from '../../audit/index.ts';
-import { type Actor, actorCan } from '../../auth/index.ts';
-import { maskName } from '../../customers/index.ts';
+import type { Actor } from '../../auth/index.ts';
+import { maskName, revealListedPii } from '../../customers/index.ts';
 import { QUADRANTS, type Quadrant } from './score-clv.ts';
 
 export type ValuePotentialItem = {
@@ -80,16 +79,13 @@ export const listValuePotential = async (
       limit ${input.pageSize} offset ${(input.page - 1) * input.pageSize}`.execute(db),
     sql<{ n: number }>`select count(*)::int as n from clv_score where quadrant = ${input.quadrant}`.execute(db),
   ]);
-  const reveal = actorCan(actor, 'customers:read_pii');
-  if (reveal && rows.rows.length > 0) {
-    await db.transaction().execute((trx) =>
-      recordAudit(trx, clock, actor, {
-        action: 'customer.list_pii',
-        subjectType: 'customer',
-        details: { customerIds: rows.rows.map((r) => r.customer_id), list: 'value_potential' },
-      }),
-    );
-  }
+  const reveal = await revealListedPii(
+    db,
+    clock,
+    actor,
+    rows.rows.map((r) => r.customer_id),
+    { list: 'value_potential' },
+  );
   return {
     total: count.rows[0]?.n ?? 0,
     masked: !reveal,

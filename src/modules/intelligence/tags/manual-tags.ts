@@ -2,8 +2,8 @@ import type { Clock } from '../../../platform/clock.ts';
 import type { Db, Trx } from '../../../platform/db.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { recordAudit } from '../../audit/index.ts';
-import { type Actor, actorCan } from '../../auth/index.ts';
-import { maskEmail, maskName, maskPhone, rootOf } from '../../customers/index.ts';
+import type { Actor } from '../../auth/index.ts';
+import { revealListedPii, rootOf, viewPii } from '../../customers/index.ts';
 import { listTaggedCustomerRows } from './tags.repository.ts';
 
 /** The customer a tag lives on: the root of the record asked for (tags follow merges). */
@@ -113,24 +113,19 @@ export const listTaggedCustomers = async (
   const tag = await db.selectFrom('tag_definition').select('id').where('id', '=', input.tagId).executeTakeFirst();
   if (!tag) throw new AppError('tags.not_found', `no tag ${input.tagId}`);
   const { rows, total } = await listTaggedCustomerRows(db, input.tagId, input.page, input.pageSize);
-  const reveal = actorCan(actor, 'customers:read_pii');
-  if (reveal && rows.length > 0) {
-    await db.transaction().execute((trx) =>
-      recordAudit(trx, clock, actor, {
-        action: 'customer.list_pii',
-        subjectType: 'customer',
-        details: { customerIds: rows.map((r) => r.id), tagId: input.tagId },
-      }),
-    );
-  }
+  const reveal = await revealListedPii(
+    db,
+    clock,
+    actor,
+    rows.map((r) => r.id),
+    { tagId: input.tagId },
+  );
   return {
     total,
     masked: !reveal,
     items: rows.map((r) => ({
       id: r.id,
-      displayName: reveal ? r.display_name : maskName(r.display_name),
-      phone: r.phone && (reveal ? r.phone : maskPhone(r.phone)),
-      email: r.email && (reveal ? r.email : maskEmail(r.email)),
+      ...viewPii(r, reveal),
       orderCount: r.order_count ?? 0,
       totalSpentFen: r.total_spent_fen ?? 0,
       lastOrderAt: r.last_order_at,
