@@ -1,5 +1,6 @@
 import type { Clock } from '../../../platform/clock.ts';
 import type { Trx } from '../../../platform/db.ts';
+import type { RecentCache } from '../../../platform/recent-cache.ts';
 import { type Identifier, type IdentifierType, type IdentityRules, normalizeIdentifier, type ResolveInput } from '../../identity/index.ts';
 import type { ImportKind } from '../ingest.tables.ts';
 import type { FieldColumns } from './field-mapping.ts';
@@ -26,7 +27,9 @@ export type BatchContext = {
   currency: string;
   now: Date;
   /** Normalised identifiers by raw text, across the import's batches (a customer's rows repeat them). */
-  identifierCache: Map<string, ReturnType<typeof normalizeIdentifier>>;
+  identifierCache: RecentCache<string, ReturnType<typeof normalizeIdentifier>>;
+  /** Customer references of order rows by their raw cells (see `sharedCustomerRef`); absent: not cached. */
+  refCache?: RecentCache<string, CustomerRef>;
 };
 
 export type BatchOutcome = { stored: number; duplicate: number; errors: RowError[] };
@@ -85,7 +88,6 @@ export const customerRef = (
     let n = ctx.identifierCache.get(cacheKey);
     if (!n) {
       n = normalizeIdentifier(type, type === 'external' ? `${ctx.source}:${text}` : text, ctx.rules.phoneRegion);
-      if (ctx.identifierCache.size >= 50_000) ctx.identifierCache.clear();
       ctx.identifierCache.set(cacheKey, n);
     }
     if (!n.ok) return { ok: false, error: rowError(ctx, row, field, n.reason) };
@@ -99,6 +101,27 @@ export const customerRef = (
   const name = idField === 'customer_external_id' ? cell(ctx, row, 'customer_name') : '';
   if (name) traits.display_name = name.slice(0, 200);
   return { ok: true, ref: { identifiers, key: identifiers.map((i) => `${i.type}:${i.value}`).join('\u0000'), traits } };
+};
+
+const SHARED_REF_FIELDS: ImportField[] = [...REF_TYPES.map(([f]) => f), 'customer_name'];
+
+/**
+ * `customerRef` for rows that only read their reference (order lines): rows with the same customer cells
+ * get the same (shared, not to be changed) reference, normalised once per import while it is in the cache.
+ */
+export const sharedCustomerRef = (ctx: BatchContext, row: Row): { ok: true; ref: CustomerRef } | { ok: false; error: RowError } => {
+  const cache = ctx.refCache;
+  if (!cache) return customerRef(ctx, row, 'customer_external_id');
+  let key = '';
+  for (const f of SHARED_REF_FIELDS) {
+    const i = ctx.columns.index[f];
+    key += `${i === undefined ? '' : (row.cells[i] ?? '')}\u0001`;
+  }
+  const hit = cache.get(key);
+  if (hit) return { ok: true, ref: hit };
+  const r = customerRef(ctx, row, 'customer_external_id');
+  if (r.ok) cache.set(key, r.ref);
+  return r;
 };
 
 /** One resolve input per distinct customer (the first row's traits win within a batch). */

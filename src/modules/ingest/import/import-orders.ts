@@ -1,7 +1,7 @@
 import { newId } from '../../../platform/ids.ts';
 import { insertRefunds, lockRefundableOrders, type NewRefund, type OrderStatus, type RefundableOrder } from '../../customers/index.ts';
 import { claimRecords, type RowError } from './import.repository.ts';
-import { type BatchContext, type CustomerRef, cell, customerRef, rowError, timestampCell } from './import-batch.ts';
+import { type BatchContext, type CustomerRef, cell, rowError, sharedCustomerRef, timestampCell } from './import-batch.ts';
 import { microToFen, parseQuantity, parseYuanToFen, parseYuanToMicro } from './parse-values.ts';
 import type { Row } from './read-rows.ts';
 
@@ -49,7 +49,7 @@ const CURRENCY = /^[A-Z]{3}$/;
 
 export const parseLine = (ctx: BatchContext, row: Row): { ok: true; line: Line } | { ok: false; error: RowError } => {
   const fail = (field: Parameters<typeof rowError>[2], reason: string) => ({ ok: false as const, error: rowError(ctx, row, field, reason) });
-  const ref = customerRef(ctx, row, 'customer_external_id');
+  const ref = sharedCustomerRef(ctx, row);
   if (!ref.ok) return ref;
   const placed = timestampCell(ctx, row, 'placed_at');
   if (!placed.ok) return fail('placed_at', placed.reason);

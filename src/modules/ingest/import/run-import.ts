@@ -3,6 +3,7 @@ import type { Clock } from '../../../platform/clock.ts';
 import type { Db, Trx } from '../../../platform/db.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { newId } from '../../../platform/ids.ts';
+import { RecentCache } from '../../../platform/recent-cache.ts';
 import { recordAudit } from '../../audit/index.ts';
 import type { Actor } from '../../auth/index.ts';
 import { loadIdentityRules } from '../../identity/index.ts';
@@ -187,7 +188,8 @@ export const importFile = async (db: Db, clock: Clock, actor: Actor, options: Im
     let storedErrors = 0;
     let debuggerRejections = 0;
     let batches = 0;
-    const identifierCache: BatchContext['identifierCache'] = new Map();
+    const identifierCache: BatchContext['identifierCache'] = new RecentCache(100_000);
+    const refCache: BatchContext['refCache'] = new RecentCache(100_000);
     const importer = kind === 'orders' ? undefined : IMPORTERS[kind];
 
     let phase: ImportProgress['phase'] = kind === 'orders' ? 'reading' : 'writing';
@@ -264,6 +266,7 @@ export const importFile = async (db: Db, clock: Clock, actor: Actor, options: Im
           currency,
           now: clock.now(),
           identifierCache,
+          refCache,
         };
         const out = rows.length > 0 && importer ? await importer(ctx, rows) : { stored: 0, duplicate: 0, errors: [] };
         const errors = [...problems, ...out.errors];
@@ -300,7 +303,7 @@ export const importFile = async (db: Db, clock: Clock, actor: Actor, options: Im
      * are grouped, resolved and written set-based (pass 2): lines of one order need not be adjacent.
      */
     const importStagedOrders = async () => {
-      const base = { clock, rules, source, kind, columns, header: opened.header, timezone, dateOrder, currency, now: clock.now(), identifierCache };
+      const base = { clock, rules, source, kind, columns, header: opened.header, timezone, dateOrder, currency, now: clock.now(), identifierCache, refCache };
       // Pass 1's errors go through the pool: the import's own connection is busy with the COPY meanwhile.
       const record = async (errors: RowError[], delta: ImportCounts) => {
         let pending: Awaited<ReturnType<typeof recordOutcome>> | undefined;
