@@ -2,9 +2,10 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { systemActor } from '../src/modules/auth/index.ts';
 import { importFile } from '../src/modules/ingest/import/run-import.ts';
 import { systemClock } from '../src/platform/clock.ts';
@@ -77,8 +78,9 @@ const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** di
 /**
  * Bulk import of `rows` order lines (default 1,000,000; about 200k customers by phone) through the import
  * use case — identity resolution, orders with lines, order summaries — next to PostgreSQL's COPY of the
- * same file into a bare scratch table in the same run, plus a second import of the file (all duplicates)
- * and the peak resident memory while importing; `phaseSeconds: …` say where the first import's time went
+ * same file into a bare scratch table in the same run, and COPY of the stored lines into a table shaped like
+ * customer_order_line (its indexes and key: the least any import into this data model writes), plus a second
+ * import of the file (all duplicates) and the peak resident memory while importing; `phaseSeconds: …` say where the first import's time went
  * (reading and parsing into the staging table, customers, orders, order summaries).
  *
  * Call: `await importScenario({ db: database.db, pool: database.pool, rows: 1_000_000, dir: '.guanxi/bench-import' })`
@@ -127,6 +129,8 @@ export async function importScenario(options: { db: Db; pool: pg.Pool; rows?: nu
 
   const client = await options.pool.connect();
   let copySeconds: number;
+  let lineCopySeconds: number;
+  let lineCopyRows: number;
   try {
     await client.query('drop table if exists bench_import_copy');
     await client.query(
@@ -139,6 +143,25 @@ export async function importScenario(options: { db: Db; pool: pg.Pool; rows?: nu
     );
     copySeconds = (performance.now() - started) / 1000;
     await client.query('drop table bench_import_copy');
+
+    // What the data model's writes cost at the least: the lines the import stored, exported untimed, COPY'd
+    // into a scratch table shaped like customer_order_line (its indexes and its key on customer_order).
+    const exported: Buffer[] = [];
+    for await (const c of client.query(copyTo('copy customer_order_line to stdout'))) exported.push(c as Buffer);
+    await client.query('drop table if exists bench_order_line_copy');
+    await client.query('create table bench_order_line_copy (like customer_order_line including all)');
+    await client.query(
+      'alter table bench_order_line_copy add foreign key (customer_id, order_id) references customer_order (customer_id, id) on delete cascade',
+    );
+    const linesStarted = performance.now();
+    const source = new PassThrough();
+    const done = pipeline(source, client.query(copyFrom('copy bench_order_line_copy from stdin')));
+    for (const c of exported) if (!source.write(c)) await once(source, 'drain');
+    source.end();
+    await done;
+    lineCopySeconds = (performance.now() - linesStarted) / 1000;
+    lineCopyRows = Number((await client.query<{ n: string }>('select count(*) as n from bench_order_line_copy')).rows[0]?.n);
+    await client.query('drop table bench_order_line_copy');
   } finally {
     client.release();
   }
@@ -157,6 +180,8 @@ export async function importScenario(options: { db: Db; pool: pg.Pool; rows?: nu
     copySeconds: round(copySeconds, 2),
     copyRowsPerSecond: round(copyRate),
     importVsCopyPercent: round((importRate / copyRate) * 100, 1),
+    storedLinesCopyIntoOrderLineShapeRowsPerSecond: round(lineCopyRows / lineCopySeconds),
+    storedLinesCopyVsBareCopyPercent: round((lineCopyRows / lineCopySeconds / copyRate) * 100, 1),
     reimportSeconds: round(again.seconds, 2),
     reimportRowsPerSecond: round(rows / again.seconds),
     reimportDuplicates: again.summary.rowsDuplicate,
