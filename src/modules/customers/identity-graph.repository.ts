@@ -25,13 +25,28 @@ export const clusterIdentifiers = async (trx: Trx, rootIds: string[]): Promise<(
   return rows.map((r) => ({ type: r.type, value: r.value, rootId: r.root_id, customerId: r.customer_id }));
 };
 
-export const insertCustomerRecords = async (trx: Trx, rows: { id: string; displayName: string; source: string; createdAt: Date }[]): Promise<void> => {
+/**
+ * A new customer record. `golden`: the values of its golden record when they are known at creation (a record
+ * seen by one input only: its own observations are the golden record), so it need not be refreshed after.
+ */
+export type NewCustomerRecord = {
+  id: string;
+  displayName: string;
+  source: string;
+  createdAt: Date;
+  golden?: { phone: string | null; email: string | null; memberNo: string | null; attributes: Record<string, unknown> };
+};
+
+export const insertCustomerRecords = async (trx: Trx, rows: NewCustomerRecord[]): Promise<void> => {
   if (rows.length === 0) return;
   await sql`
-    insert into customer (id, display_name, source, attributes, created_at, updated_at)
-    select id, name, source, '{}'::jsonb, at, at
-    from unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.displayName)}::text[], ${rows.map((r) => r.source)}::text[], ${rows.map((r) => r.createdAt)}::timestamptz[])
-      as t(id, name, source, at)`.execute(trx);
+    insert into customer (id, display_name, source, phone, email, member_no, attributes, created_at, updated_at)
+    select id, name, source, phone, email, member_no, coalesce(attributes, '{}'::jsonb), at, at
+    from unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.displayName)}::text[], ${rows.map((r) => r.source)}::text[],
+                ${rows.map((r) => r.golden?.phone ?? null)}::text[], ${rows.map((r) => r.golden?.email ?? null)}::text[],
+                ${rows.map((r) => r.golden?.memberNo ?? null)}::text[], ${rows.map((r) => (r.golden ? JSON.stringify(r.golden.attributes) : null))}::jsonb[],
+                ${rows.map((r) => r.createdAt)}::timestamptz[])
+      as t(id, name, source, phone, email, member_no, attributes, at)`.execute(trx);
   await sql`insert into customer_stats (customer_id) select unnest(${rows.map((r) => r.id)}::text[]) on conflict do nothing`.execute(trx);
 };
 

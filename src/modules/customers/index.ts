@@ -14,6 +14,7 @@ export {
   type IdentifierKey,
   type IdentifierOwner,
   insertCustomerRecords,
+  type NewCustomerRecord,
   repointRoot,
   rootOf,
 } from './identity-graph.repository.ts';

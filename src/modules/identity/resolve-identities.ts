@@ -8,6 +8,7 @@ import {
   clusterIdentifiers,
   findIdentifierOwners,
   insertCustomerRecords,
+  type NewCustomerRecord,
   recordTraits,
   refreshCustomerStats,
   refreshGoldenRecords,
@@ -91,7 +92,10 @@ export const resolveIdentities = async (
     while (alias.has(x)) x = alias.get(x) as string;
     return x;
   };
-  const newRecords: { id: string; displayName: string; source: string; createdAt: Date }[] = [];
+  const newRecords: NewCustomerRecord[] = [];
+  // Records created here and what their one input observed: their golden record is known at creation unless
+  // a later input of the batch also lands on them, or a merge of the batch involves them (then `undefined`).
+  const fresh = new Map<string, Record<string, string> | undefined>();
   const attach: { customerId: string; type: string; value: string; source: string; at: Date }[] = [];
   const merges: MergePlan[] = [];
   const newQuarantine = new Map<string, { type: string; value: string; customers: number }>();
@@ -129,6 +133,8 @@ export const resolveIdentities = async (
         if (conflicts(held, rules, root, other)) continue;
         merges.push({ winner: root, loser: other, linkedBy: [...new Set(matched.filter((m) => m.root === other).map((m) => m.type))] });
         alias.set(other, root);
+        if (fresh.has(root)) fresh.set(root, undefined);
+        if (fresh.has(other)) fresh.set(other, undefined);
         for (const [type, values] of held.get(other) ?? []) for (const v of values) addHeld(held, root, type, v);
         touchedRoots.add(root);
       }
@@ -158,9 +164,15 @@ export const resolveIdentities = async (
       traits.push({ customerId: record, field, value, source: input.source, observedAt: input.observedAt });
     }
     if (Object.keys(observed).length > 0) touchedRoots.add(root);
+    if (created) fresh.set(root, observed);
+    else if (fresh.has(root)) fresh.set(root, undefined);
     resolutions.push({ customerId: root, recordId: record, created });
   });
 
+  for (const r of newRecords) {
+    const observed = fresh.get(r.id);
+    if (observed) r.golden = goldenOf(observed);
+  }
   await insertCustomerRecords(trx, newRecords);
   await attachIdentifiers(trx, attach);
   for (const m of merges) {
@@ -193,10 +205,21 @@ export const resolveIdentities = async (
       on conflict do nothing`.execute(trx);
   }
   await recordTraits(trx, traits);
-  const finalRoots = [...new Set([...touchedRoots].map(find))];
+  // Roots created with their golden record need no refresh.
+  const finalRoots = [...new Set([...touchedRoots].map(find))].filter((r) => !fresh.get(r));
   if (finalRoots.length > 0) await refreshGoldenRecords(trx, finalRoots, rules.survivorship);
   if (merges.length > 0) await refreshCustomerStats(trx, { customerIds: [...finalRoots, ...merges.map((m) => m.loser)] });
   return { resolutions: resolutions.map((r) => ({ ...r, customerId: find(r.customerId) })), merges };
+};
+
+/**
+ * The golden record of a record observed by one input: each field has one candidate, so every
+ * survivorship rule picks it (as refreshGoldenRecords would).
+ */
+const goldenOf = (observed: Record<string, string>): NonNullable<NewCustomerRecord['golden']> => {
+  const attributes: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(observed)) if (field.startsWith('attr:')) attributes[field.slice(5)] = JSON.parse(value);
+  return { phone: observed.phone ?? null, email: observed.email ?? null, memberNo: observed.member_no ?? null, attributes };
 };
 
 const dedupe = (ids: Identifier[]): Identifier[] => [...new Map(ids.map((i) => [key(i), i])).values()];
