@@ -20,7 +20,11 @@ export const allJobs = (deps: AppDeps): JobDefinitions => {
     tasks: {
       ...Object.assign({}, ...parts.map((p) => p.tasks)),
       [DISPATCH_TASK]: async () => {
-        await dispatchOutbox(deps.db, subs);
+        await dispatchOutbox(deps.db, subs, {
+          // The error text stays in the parked record (admins read it in the console), out of the log.
+          onParked: (p) =>
+            deps.logger.warn({ component: 'outbox', consumer: p.consumer, eventId: p.eventId, topic: p.topic, attempts: p.attempts }, 'outbox event parked'),
+        });
       },
       'outbox:purge': async () => {
         await purgeDeliveredEvents(deps.db, subs, new Date(deps.clock.now().getTime() - 7 * 86_400_000));

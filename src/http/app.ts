@@ -23,6 +23,7 @@ import { profilesRoutes } from '../modules/profiles/index.ts';
 import { makeAccessHook, makeBodyKeyHook } from './access.ts';
 import type { AppDeps, RouteEntry } from './deps.ts';
 import { errorHandler } from './error-handler.ts';
+import { outboxRoutes } from './outbox.routes.ts';
 import { systemRoutes } from './system.routes.ts';
 
 export const VERSION = '0.1.0';
@@ -86,6 +87,7 @@ export const buildApp = async (deps: AppDeps, options: { serveConsole?: boolean 
   app.addHook('preValidation', makeBodyKeyHook(deps.db, deps.clock));
 
   await app.register(systemRoutes);
+  await app.register(outboxRoutes);
   await app.register(authRoutes);
   await app.register(customersRoutes);
   await app.register(analyticsRoutes);

@@ -14,9 +14,21 @@ export interface OutboxDeliveryTable {
   delivered_at: Generated<Date>;
 }
 
+/** Failed deliveries per (event, consumer); `parked_at` set = given up until an admin retries. */
+export interface OutboxFailureTable {
+  event_id: string;
+  consumer: string;
+  attempts: number;
+  last_error: string;
+  first_failed_at: Date;
+  last_failed_at: Date;
+  parked_at: Date | null;
+}
+
 export interface PlatformTables {
   outbox_event: OutboxEventTable;
   outbox_delivery: OutboxDeliveryTable;
+  outbox_failure: OutboxFailureTable;
 }
 
 export interface PlatformSettingTable {

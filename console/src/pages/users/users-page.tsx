@@ -8,6 +8,7 @@ import { useApi } from '../../api/use-api';
 import { ErrorAlert } from '../../components/error-alert';
 import { useSession } from '../../session/session-context';
 import { CreateUserModal } from './create-user-modal';
+import { ParkedEventsSection } from './parked-events-section';
 import { RolesMatrix } from './roles-matrix';
 import { UsersTable } from './users-table';
 
@@ -39,6 +40,7 @@ export const UsersPage = () => {
         items={[
           { key: 'users', label: t('users.tabUsers'), children: usersTab },
           { key: 'roles', label: t('users.tabRoles'), children: <RolesMatrix /> },
+          ...(canManage ? [{ key: 'parked', label: t('users.tabParked'), children: <ParkedEventsSection /> }] : []),
         ]}
       />
       {canManage && (

@@ -19,6 +19,11 @@ type Scope = {
   customerIds: string[];
   /** Put before the reason in the history, e.g. "after merge mrg_…". */
   reasonPrefix: string;
+  /**
+   * Per customer (same order as `customerIds`), the trigger label and reason prefix written instead of
+   * `label` and `reasonPrefix`: one statement re-tests customers touched by different merges.
+   */
+  causes?: { labels: string[]; reasonPrefixes: string[] };
 };
 
 /**
@@ -41,8 +46,15 @@ export const applyTagEvaluation = async (
   const prefix = scope ? `${scope.reasonPrefix}: ` : '';
   const matching = compileDefinition(definition, now, scope?.customerIds);
   const inScope = scope ? sql`and ct.customer_id = any(${scope.customerIds}::text[])` : sql``;
+  // Per-customer labels, when given, come from a join; otherwise the statement stays as it was.
+  const causes = scope?.causes
+    ? sql`, cause as (select * from unnest(${scope.customerIds}::text[], ${scope.causes.labels}::text[], ${scope.causes.reasonPrefixes}::text[]) as c(customer_id, label, prefix))`
+    : sql``;
+  const joinCause = (alias: string) => (scope?.causes ? sql`left join cause c on c.customer_id = ${sql.ref(`${alias}.customer_id`)}` : sql``);
+  const labelOf = scope?.causes ? sql`coalesce(c.label, ${label}::text)` : sql`${label}::text`;
+  const reasonOf = (text: string) => (scope?.causes ? sql`coalesce(c.prefix || ': ', ${prefix}::text) || ${text}::text` : sql`${`${prefix}${text}`}::text`);
   const { rows } = await sql<{ added: number; removed: number; total: number }>`
-    with matched as materialized (${matching}),
+    with matched as materialized (${matching})${causes},
     removed as (
       delete from customer_tag ct
       where ct.tag_id = ${tagId} ${inScope} and not exists (select 1 from matched m where m.customer_id = ct.customer_id)
@@ -50,22 +62,23 @@ export const applyTagEvaluation = async (
     ),
     added as (
       insert into customer_tag (customer_id, tag_id, assigned_at, assigned_by, reason, evidence)
-      select m.customer_id, ${tagId}::text, ${now}::timestamptz, ${label}::text, ${summary}::text, m.evidence from matched m
+      select m.customer_id, ${tagId}::text, ${now}::timestamptz, ${labelOf}, ${summary}::text, m.evidence
+      from matched m ${joinCause('m')}
       on conflict (customer_id, tag_id) do nothing
       returning customer_id, evidence
     ),
     history_removed as (
       insert into tag_history (customer_id, tag_id, action, at, actor_type, actor_id, actor_label, reason, evidence)
-      select customer_id, ${tagId}::text, 'remove', ${now}::timestamptz, ${actorType}::text, ${actorId}::text, ${label}::text,
-             ${`${prefix}no longer matches: ${summary}`}::text, evidence
-      from removed
+      select r.customer_id, ${tagId}::text, 'remove', ${now}::timestamptz, ${actorType}::text, ${actorId}::text, ${labelOf},
+             ${reasonOf(`no longer matches: ${summary}`)}, r.evidence
+      from removed r ${joinCause('r')}
       returning 1
     ),
     history_added as (
       insert into tag_history (customer_id, tag_id, action, at, actor_type, actor_id, actor_label, reason, evidence)
-      select customer_id, ${tagId}::text, 'add', ${now}::timestamptz, ${actorType}::text, ${actorId}::text, ${label}::text,
-             ${`${prefix}matches: ${summary}`}::text, evidence
-      from added
+      select a.customer_id, ${tagId}::text, 'add', ${now}::timestamptz, ${actorType}::text, ${actorId}::text, ${labelOf},
+             ${reasonOf(`matches: ${summary}`)}, a.evidence
+      from added a ${joinCause('a')}
       returning 1
     )
     select (select count(*) from history_added)::int as added, (select count(*) from history_removed)::int as removed,

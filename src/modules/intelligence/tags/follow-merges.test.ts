@@ -5,7 +5,7 @@ import { useTestDb } from '../../../test/test-db.ts';
 import { cliActor, systemActor } from '../../auth/index.ts';
 import { DEFAULT_IDENTITY_RULES, mergeCustomers, undoMerge } from '../../identity/index.ts';
 import { evaluateTag } from './evaluate-tags.ts';
-import { tagsSubscribers } from './follow-merges.ts';
+import { followMerge, followUnmerge, tagsSubscribers } from './follow-merges.ts';
 import { addManualTag, listTaggedCustomers } from './manual-tags.ts';
 import { createTag } from './save-tag.ts';
 import { listCustomerTags, listTagDefinitions } from './tags.repository.ts';
@@ -109,5 +109,131 @@ describe('tags follow customer merges and unmerges', () => {
         { customer_id: loser, tag_id: repeat, action: 'add', reason: expect.stringMatching(/^after unmerge .*: matches: /) },
       ]),
     );
+  });
+});
+
+describe('tags follow a re-resolution’s worth of merges, delivered in batches', () => {
+  const t = useTestDb();
+  const clock = fixedClock(NOW);
+  const person = cliActor('test');
+
+  it('300 merges, a chain A→B→C and a merge undone in the same batch end with the right tags', { timeout: 120_000 }, async () => {
+    const db = t().db;
+    const { vip, care, repeat } = await t().tx(async (trx) => ({
+      vip: (await createTag(trx, clock, person, { name: 'VIP', colour: 'gold', kind: 'manual' })).id,
+      care: (await createTag(trx, clock, person, { name: '关怀', colour: 'purple', kind: 'manual' })).id,
+      repeat: (
+        await createTag(trx, clock, person, {
+          name: '复购',
+          colour: 'green',
+          kind: 'rule',
+          rule: { match: 'all', conditions: [{ field: 'stats.order_count', op: '>=', value: 2 }] },
+        })
+      ).id,
+    }));
+    const N = 300;
+    const losers: string[] = [];
+    const winners: string[] = [];
+    for (let i = 0; i < N; i++) {
+      losers.push(await insertCustomer(db));
+      winners.push(await insertCustomer(db));
+    }
+    const order = (customerId: string, days: number) => insertOrder(db, customerId, { at: new Date(NOW.getTime() - days * DAY), skus: ['BT-1'] });
+    // Losers i%3=0 have two orders (复购 before the merge); i%3=1 one, as their winner has: 复购 only once merged.
+    for (let i = 0; i < N; i++) {
+      if (i % 3 === 0) for (const d of [1, 2]) await order(losers[i] as string, d);
+      if (i % 3 === 1) for (const id of [losers[i], winners[i]]) await order(id as string, 3);
+    }
+    const [a, b, c, x, y] = [await insertCustomer(db), await insertCustomer(db), await insertCustomer(db), await insertCustomer(db), await insertCustomer(db)];
+    for (const d of [1, 2]) await order(x, d);
+    await t().tx(async (trx) => {
+      for (let i = 0; i < N; i++) {
+        await addManualTag(trx, clock, person, { customerId: losers[i] as string, tagId: vip, reason: `vip ${i}` });
+        if (i % 5 === 0) await addManualTag(trx, clock, person, { customerId: losers[i] as string, tagId: care });
+        if (i % 2 === 0) await addManualTag(trx, clock, person, { customerId: winners[i] as string, tagId: care, reason: 'own' });
+      }
+      await addManualTag(trx, clock, person, { customerId: a, tagId: vip });
+      await addManualTag(trx, clock, person, { customerId: b, tagId: care });
+      await addManualTag(trx, clock, person, { customerId: b, tagId: vip, reason: 'b own' });
+      await addManualTag(trx, clock, person, { customerId: x, tagId: vip, reason: 'x own' });
+    });
+    await evaluateTag(db, clock, systemActor('job'), repeat);
+    expect(await holders(db, repeat)).toEqual([...losers.filter((_, i) => i % 3 === 0), x].sort());
+    await dispatchOutbox(db, tagsSubscribers({ clock })); // nothing pending yet
+
+    clock.advance(60_000);
+    const mergeIds: string[] = [];
+    const merge = (winnerId: string, loserId: string) =>
+      t()
+        .tx((trx) => mergeCustomers(trx, clock, person, DEFAULT_IDENTITY_RULES, { winnerId, loserId }))
+        .then((m) => m.id);
+    for (let i = 0; i < N; i++) mergeIds.push(await merge(winners[i] as string, losers[i] as string));
+    const aIntoB = await merge(b, a);
+    await merge(c, b);
+    const undone = await merge(y, x);
+    await t().tx((trx) => undoMerge(trx, clock, person, DEFAULT_IDENTITY_RULES, undone));
+
+    expect(await dispatchOutbox(db, tagsSubscribers({ clock }))).toBe(N + 4);
+    // Batches: every delivery of one batch is recorded by one transaction (one delivered_at each).
+    const batches = await db.selectFrom('outbox_delivery').select('delivered_at').where('consumer', '=', 'tags').distinct().execute();
+    expect(batches.length).toBeLessThanOrEqual(Math.ceil((N + 4) / 200));
+
+    const onMerged = await db
+      .selectFrom('customer_tag')
+      .select('customer_id')
+      .where('customer_id', 'in', [...losers, a, b])
+      .execute();
+    expect(onMerged).toEqual([]);
+    expect(await holders(db, vip)).toEqual([...winners, c, x].sort());
+    expect(await holders(db, care)).toEqual([...winners.filter((_, i) => i % 2 === 0 || i % 5 === 0), c].sort());
+    expect(await holders(db, repeat)).toEqual([...winners.filter((_, i) => i % 3 !== 2), x].sort());
+    // Each winner's history names its own merge, though one statement re-tested them all.
+    const added = await db
+      .selectFrom('tag_history')
+      .select(['customer_id', 'actor_label', 'reason'])
+      .where('tag_id', '=', repeat)
+      .where('action', '=', 'add')
+      .where('at', '>', NOW)
+      .execute();
+    const byCustomer = new Map(added.map((h) => [h.customer_id, h]));
+    for (let i = 0; i < N; i += 3) {
+      expect(byCustomer.get(winners[i] as string)).toMatchObject({
+        actor_label: `merge ${mergeIds[i]}`,
+        reason: expect.stringMatching(new RegExp(`^after merge ${mergeIds[i]}: matches: `)),
+      });
+    }
+    // The merge undone in the same batch left x's tags alone: nothing taken away, nothing given back.
+    expect(await db.selectFrom('tag_history').select('id').where('customer_id', '=', x).where('at', '>', NOW).execute()).toEqual([]);
+    const vipOnWinner = (await listCustomerTags(db, winners[7] as string)).find((tag) => tag.tagId === vip);
+    expect(vipOnWinner).toMatchObject({ reason: `from merge ${mergeIds[7]}: vip 7`, evidence: { mergeId: mergeIds[7], fromCustomerId: losers[7] } });
+    expect((await listCustomerTags(db, x)).find((tag) => tag.tagId === vip)?.reason).toBe('x own');
+    // A and B both held VIP: C has it from the first merge of the chain, as one event after another gives.
+    expect((await listCustomerTags(db, c)).find((tag) => tag.tagId === vip)?.reason).toBe(`from merge ${aIntoB}`);
+    // A full evaluation finds nothing left to change.
+    expect(await evaluateTag(db, clock, systemActor('job'), repeat)).toMatchObject({ added: 0, removed: 0 });
+  });
+});
+
+describe('a merge event delivered after the merge was undone', () => {
+  const t = useTestDb();
+  const clock = fixedClock(NOW);
+  const person = cliActor('test');
+
+  it('changes nothing (a parked merge retried after its unmerge)', async () => {
+    const db = t().db;
+    const winner = await insertCustomer(db);
+    const loser = await insertCustomer(db);
+    const vip = await t().tx(async (trx) => {
+      const id = (await createTag(trx, clock, person, { name: 'VIP', colour: 'gold', kind: 'manual' })).id;
+      await addManualTag(trx, clock, person, { customerId: loser, tagId: id, reason: 'likes tea' });
+      return id;
+    });
+    const merge = await t().tx((trx) => mergeCustomers(trx, clock, person, DEFAULT_IDENTITY_RULES, { winnerId: winner, loserId: loser }));
+    await t().tx((trx) => undoMerge(trx, clock, person, DEFAULT_IDENTITY_RULES, merge.id));
+    // Only the unmerge reaches the tags consumer now; the merge comes afterwards.
+    await t().tx((trx) => followUnmerge(trx, clock, { winnerId: winner, loserId: loser, mergeId: merge.id }));
+    await t().tx((trx) => followMerge(trx, clock, { winnerId: winner, loserId: loser, mergeId: merge.id }));
+    expect(await holders(db, vip)).toEqual([loser]);
+    expect((await listCustomerTags(db, loser))[0]).toMatchObject({ tagId: vip, reason: 'likes tea' });
   });
 });
