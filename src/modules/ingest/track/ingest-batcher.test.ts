@@ -62,6 +62,27 @@ describe('ingest group commit', () => {
     expect(again.map((r) => r.message_id)).toEqual(['a', 'b', 'c', 'd']);
   });
 
+  it('queues another resolver job when the waiting one has started, so events committed during its run are resolved', async () => {
+    const batcher = createIngestBatcher(db().db, { maxInFlight: 1, maxMessages: 1000 });
+    const receivedAt = new Date();
+    await batcher.submit({ sourceId: 'gc', receivedAt, messages: [message('s1')] });
+    const waiting = sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs where key = 'ingest:resolve' and locked_at is null`;
+    expect((await waiting.execute(db().db)).rows[0]?.n).toBe(1);
+    // Accepted while the job waits: no second job, the waiting one will see them.
+    await batcher.submit({ sourceId: 'gc', receivedAt, messages: [message('s2')] });
+    expect((await waiting.execute(db().db)).rows[0]?.n).toBe(1);
+    // A worker takes the job; what is accepted now needs a job of its own.
+    await sql`update graphile_worker._private_jobs set locked_at = now(), locked_by = 'test' where key = 'ingest:resolve'`.execute(db().db);
+    expect((await waiting.execute(db().db)).rows[0]?.n).toBe(0);
+    await batcher.submit({ sourceId: 'gc', receivedAt, messages: [message('s3')] });
+    expect((await waiting.execute(db().db)).rows[0]?.n).toBe(1);
+    // Nothing stored (a re-send), nothing queued.
+    await sql`delete from graphile_worker._private_jobs where locked_at is null`.execute(db().db);
+    expect(await batcher.submit({ sourceId: 'gc', receivedAt, messages: [message('s3')] })).toEqual({ received: 1, stored: 0, duplicates: 1 });
+    expect((await waiting.execute(db().db)).rows[0]?.n).toBe(0);
+    await sql`delete from graphile_worker._private_jobs`.execute(db().db);
+  });
+
   it("retries a failed shared transaction request by request, so one request's failure is its own", async () => {
     const batcher = createIngestBatcher(db().db, { maxInFlight: 1, maxMessages: 1000 });
     const receivedAt = new Date();

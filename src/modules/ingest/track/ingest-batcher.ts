@@ -1,7 +1,7 @@
 import type { Db, Trx } from '../../../platform/db.ts';
-import { acceptMessages, type IngestResult, type MessageBatch } from './accept-messages.ts';
+import { acceptMessages, ensureResolverQueued, type IngestResult, type MessageBatch, type PreparedBatch, prepareBatch } from './accept-messages.ts';
 
-type Job = { batch: MessageBatch; resolve: (r: IngestResult) => void; reject: (e: unknown) => void };
+type Job = { batch: PreparedBatch; resolve: (r: IngestResult) => void; reject: (e: unknown) => void };
 
 export type IngestBatcher = { submit: (batch: MessageBatch) => Promise<IngestResult> };
 
@@ -21,11 +21,12 @@ const inTransaction = async <T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T
  * Group commit for tracked messages. At most `maxInFlight` ingest transactions run at once; requests that
  * arrive meanwhile wait and are then stored together in one transaction (up to `maxMessages`), each
  * answered when it commits. A request is never split across transactions, and a lone request starts at
- * once, so nothing waits at low load; under load, per-transaction work (round trips, the job enqueue,
- * the commit's WAL flush) is shared. If a shared transaction fails, its requests are retried one by one,
- * so that one request's problem cannot fail another's.
+ * once, so nothing waits at low load; under load, per-transaction work (round trips, the commit's WAL
+ * flush, making sure a resolver job is queued: `ensureResolverQueued`, after the commit, before the
+ * answers) is shared. If a shared transaction fails, its requests are retried one by one, so that one
+ * request's problem cannot fail another's.
  */
-export const createIngestBatcher = (db: Db, options: { maxInFlight: number; maxMessages: number }): IngestBatcher => {
+export const createIngestBatcher = (db: Db, options: { maxInFlight: number; maxMessages: number; onEnqueueError?: (e: unknown) => void }): IngestBatcher => {
   const queue: Job[] = [];
   let inFlight = 0;
 
@@ -37,6 +38,8 @@ export const createIngestBatcher = (db: Db, options: { maxInFlight: number; maxM
           jobs.map((j) => j.batch),
         ),
       );
+      // Committed: the events are durable whatever happens next. A failed enqueue is left to the sweep.
+      if (results.some((r) => r.stored > 0)) await ensureResolverQueued(db).catch(options.onEnqueueError ?? (() => {}));
       jobs.forEach((j, i) => {
         j.resolve(results[i] as IngestResult);
       });
@@ -52,10 +55,10 @@ export const createIngestBatcher = (db: Db, options: { maxInFlight: number; maxM
   const pump = () => {
     while (inFlight < options.maxInFlight && queue.length > 0) {
       const jobs: Job[] = [queue.shift() as Job];
-      let size = jobs[0]?.batch.messages.length ?? 0;
-      while (queue.length > 0 && size + (queue[0]?.batch.messages.length ?? 0) <= options.maxMessages) {
+      let size = jobs[0]?.batch.messageIds.length ?? 0;
+      while (queue.length > 0 && size + (queue[0]?.batch.messageIds.length ?? 0) <= options.maxMessages) {
         const next = queue.shift() as Job;
-        size += next.batch.messages.length;
+        size += next.batch.messageIds.length;
         jobs.push(next);
       }
       inFlight++;
@@ -69,7 +72,7 @@ export const createIngestBatcher = (db: Db, options: { maxInFlight: number; maxM
   return {
     submit: (batch) =>
       new Promise<IngestResult>((resolve, reject) => {
-        queue.push({ batch, resolve, reject });
+        queue.push({ batch: prepareBatch(batch), resolve, reject });
         pump();
       }),
   };

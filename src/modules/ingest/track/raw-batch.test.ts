@@ -1,19 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { scanRawBatch } from './raw-batch.ts';
 
-/** What the scanner found, read back with JSON.parse: the batch array and each event's own text. */
+const scan = (text: string) => scanRawBatch(Buffer.from(text));
+
+/** What the scanner found in the UTF-8 text, read back with JSON.parse: the batch array and each event's own text. */
 const readBack = (text: string) => {
-  const scan = scanRawBatch(text);
-  if (!scan) return undefined;
-  const array = text.slice(scan.start, scan.end);
+  const bytes = Buffer.from(text);
+  const found = scanRawBatch(bytes);
+  if (!found) return undefined;
+  const array = bytes.subarray(found.start, found.end);
   let at = 1;
-  const events = scan.lengths.map((length) => {
-    while (/[\s,]/.test(array[at] as string)) at++;
-    const event = JSON.parse(array.slice(at, at + length)) as unknown;
+  const events = found.lengths.map((length) => {
+    while (/[\s,]/.test(String.fromCharCode(array[at] as number))) at++;
+    const event = JSON.parse(array.subarray(at, at + length).toString()) as unknown;
     at += length;
     return event;
   });
-  return { array: JSON.parse(array) as unknown, events, lengths: scan.lengths };
+  return { array: JSON.parse(array.toString()) as unknown, events, lengths: found.lengths };
 };
 
 describe('scanRawBatch', () => {
@@ -44,23 +47,24 @@ describe('scanRawBatch', () => {
   });
 
   it('gives up (the caller serialises instead) on escaped keys, a batch that is not an array, or a body that is not an object', () => {
-    expect(scanRawBatch('{"b\\u0061tch":[{"type":"track"}]}')).toBeUndefined();
-    expect(scanRawBatch('{"batch":{"type":"track"}}')).toBeUndefined();
-    expect(scanRawBatch('[{"type":"track"}]')).toBeUndefined();
-    expect(scanRawBatch('{"sentAt":"x"}')).toBeUndefined();
-    expect(scanRawBatch('{}')).toBeUndefined();
+    expect(scan('{"b\\u0061tch":[{"type":"track"}]}')).toBeUndefined();
+    expect(scan('{"batch":{"type":"track"}}')).toBeUndefined();
+    expect(scan('[{"type":"track"}]')).toBeUndefined();
+    expect(scan('{"sentAt":"x"}')).toBeUndefined();
+    expect(scan('{}')).toBeUndefined();
   });
 
-  it('measures events in characters of their own text', () => {
-    const big = 'x'.repeat(40_000);
+  it('measures events in UTF-8 bytes of their own text', () => {
+    const big = '茶'.repeat(14_000);
     const body = JSON.stringify({
       batch: [
         { type: 'track', event: 'small' },
         { type: 'track', event: 'big', properties: { big } },
       ],
     });
-    const lengths = scanRawBatch(body)?.lengths ?? [];
+    const lengths = scan(body)?.lengths ?? [];
     expect(lengths[0]).toBe(JSON.stringify({ type: 'track', event: 'small' }).length);
-    expect(lengths[1]).toBeGreaterThan(40_000);
+    expect(lengths[1]).toBe(Buffer.byteLength(JSON.stringify({ type: 'track', event: 'big', properties: { big } })));
+    expect(lengths[1]).toBeGreaterThan(42_000);
   });
 });

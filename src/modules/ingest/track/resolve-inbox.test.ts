@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../platform/clock.ts';
 import { useTestDb } from '../../../test/test-db.ts';
 import { ensureSource } from '../sources.ts';
-import { acceptMessages } from './accept-messages.ts';
+import { acceptMessages, prepareBatch } from './accept-messages.ts';
 import { resolveInbox } from './resolve-inbox.ts';
 import type { TrackedMessage } from './tracked-message.ts';
 
@@ -36,7 +36,7 @@ describe('resolveInbox', () => {
     const perVisitor = 6;
     // Interleaved, so every visitor's events are spread over batches that run at the same time.
     const messages = Array.from({ length: perVisitor }, (_, n) => Array.from({ length: visitors }, (_, v) => event(v, n))).flat();
-    await db().tx((trx) => acceptMessages(trx, [{ sourceId: 'lanes', receivedAt: new Date(), messages }]));
+    await db().tx((trx) => acceptMessages(trx, [prepareBatch({ sourceId: 'lanes', receivedAt: new Date(), messages })]));
 
     const { resolved, more } = await resolveInbox(db().db, systemClock, { batchSize: 7, lanes: 3 });
     expect({ resolved, more }).toEqual({ resolved: visitors * perVisitor, more: false });

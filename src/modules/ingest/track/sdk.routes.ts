@@ -84,10 +84,14 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, clock, config } = app.deps;
   // A third of the pool for ingest transactions leaves connections for key look-ups and the console;
   // requests beyond that share transactions (group commit).
-  const batcher = createIngestBatcher(db, { maxInFlight: Math.max(2, Math.floor(config.dbPoolSize / 3)), maxMessages: 5000 });
+  const batcher = createIngestBatcher(db, {
+    maxInFlight: Math.max(2, Math.floor(config.dbPoolSize / 3)),
+    maxMessages: 5000,
+    onEnqueueError: (e) => app.log.warn({ component: 'ingest', err: e }, 'could not enqueue the resolver; the minutely sweep will'),
+  });
 
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, parseJsonBody);
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, parseJsonBody);
   app.addHook('preParsing', gunzipBody);
 
   // One budget per write key across all these endpoints, counted as soon as the key is known: before the
@@ -136,7 +140,11 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
       throw e;
     }
     if (parsed.messages.length === 0) return;
-    await batcher.submit({ sourceId, receivedAt, messages: parsed.messages, rawBatch: parsed.rawBatch });
+    const submitted = batcher.submit({ sourceId, receivedAt, messages: parsed.messages, rawBatch: parsed.rawBatch });
+    // The batcher keeps only the rows' text: dropping the parsed body too leaves the garbage collector
+    // nothing of this request's events to copy while it waits for its commit.
+    req.body = undefined;
+    await submitted;
   };
 
   const access = { kind: 'api_key', scope: 'ingest:write', keyInBody: true } as const;

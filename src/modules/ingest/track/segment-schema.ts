@@ -47,6 +47,37 @@ export const SegmentEventSchemas = {
   alias: z.looseObject({ ...common, previousId: IdSchema, userId: IdSchema }),
 } satisfies Record<EventType, z.ZodType>;
 
+const isNullish = (v: unknown): boolean => v === undefined || v === null;
+const isId = (v: unknown): boolean => (typeof v === 'string' && v.length <= MAX_ID_LENGTH) || (typeof v === 'number' && Number.isFinite(v));
+const isNullishId = (v: unknown): boolean => isNullish(v) || isId(v);
+const isNullishName = (v: unknown): boolean => isNullish(v) || (typeof v === 'string' && v.length <= MAX_ID_LENGTH);
+const isNullishObject = (v: unknown): boolean => isNullish(v) || isObject(v);
+
+/**
+ * True when the event passes `SegmentEventSchemas[type]`, checked by hand: most events are valid, and the
+ * schemas' work is then only needed to name the problems of the others (same rules; a test holds them equal).
+ */
+export const passesSegmentSchema = (type: EventType, raw: JsonObject): boolean => {
+  if (!isNullishId(raw.messageId) || !isNullishId(raw.anonymousId)) return false;
+  if (!isNullishObject(raw.context) || !isNullishObject(raw.properties) || !isNullishObject(raw.traits)) return false;
+  switch (type) {
+    case 'track': {
+      if (typeof raw.event !== 'string') return false;
+      const length = raw.event.trim().length;
+      return length >= 1 && length <= MAX_ID_LENGTH && isNullishId(raw.userId);
+    }
+    case 'identify':
+      return isNullishId(raw.userId);
+    case 'page':
+    case 'screen':
+      return isNullishName(raw.name) && isNullishName(raw.category) && isNullishId(raw.userId);
+    case 'group':
+      return isId(raw.groupId) && isNullishId(raw.userId);
+    case 'alias':
+      return isId(raw.previousId) && isId(raw.userId);
+  }
+};
+
 /** For the API documentation only; requests are checked event by event so that errors name each event. */
 export const SegmentBatchDocSchema = z.object({
   batch: z.array(z.looseObject({ type: z.enum(EVENT_TYPES), messageId: z.string().optional(), userId: z.string().optional() })),
@@ -77,8 +108,8 @@ export const parseSegmentEvent = (
     };
   }
   const name = eventName(type, raw);
-  const parsed = SegmentEventSchemas[type].safeParse(raw);
-  const issues = parsed.success ? [] : zodIssues(base, parsed.error, { type, name });
+  const parsed = passesSegmentSchema(type, raw) ? undefined : SegmentEventSchemas[type].safeParse(raw);
+  const issues = parsed === undefined || parsed.success ? [] : zodIssues(base, parsed.error, { type, name });
   const userId = idText(raw.userId);
   const anonymousId = idText(raw.anonymousId);
   if (!userId && !anonymousId && !issues.some((i) => i.path === `${base}.userId`)) {
@@ -125,8 +156,8 @@ const envelope = (body: JsonObject, receivedAt: Date): { env: BatchEnv; issues: 
   };
 };
 
-/** `rawBatch`: the JSON text of `items` as sent, when known. */
-const collect = (items: unknown[], path: (i: number) => string, env: BatchEnv, forcedType?: EventType, rawBatch?: string): ParsedBatch => {
+/** `rawBatch`: the JSON text of `items` as sent (UTF-8), when known. */
+const collect = (items: unknown[], path: (i: number) => string, env: BatchEnv, forcedType?: EventType, rawBatch?: Buffer): ParsedBatch => {
   const messages: TrackedMessage[] = [];
   const issues: FieldIssue[] = [];
   let asSent = false;
@@ -145,9 +176,9 @@ const collect = (items: unknown[], path: (i: number) => string, env: BatchEnv, f
 
 /**
  * `POST /v1/batch` (and `/v1/import`): `{batch: [...], sentAt?, context?, writeKey?}`. `text` is the body's
- * JSON text when it parsed to exactly `body`: events are then stored as sent, not serialised again.
+ * JSON text (UTF-8) when it parsed to exactly `body`: events are then stored as sent, not serialised again.
  */
-export const parseSegmentBatch = (body: unknown, bodyBytes: number, receivedAt: Date, text?: string): ParsedBatch => {
+export const parseSegmentBatch = (body: unknown, bodyBytes: number, receivedAt: Date, text?: Buffer): ParsedBatch => {
   if (!isObject(body)) return { messages: [], issues: [{ path: 'body', message: 'expected a JSON object with a batch array' }], oversize: [] };
   if (!Array.isArray(body.batch)) return { messages: [], issues: [{ path: 'body.batch', message: 'expected an array of events' }], oversize: [] };
   const items = body.batch as unknown[];
@@ -158,7 +189,7 @@ export const parseSegmentBatch = (body: unknown, bodyBytes: number, receivedAt: 
   if (oversize.length > 0) return { messages: [], issues: [], oversize };
   const { env, issues } = envelope(body, receivedAt);
   if (issues.length > 0) return { messages: [], issues, oversize: [] };
-  return collect(items, path, env, undefined, raw && text?.slice(raw.start, raw.end));
+  return collect(items, path, env, undefined, raw && text?.subarray(raw.start, raw.end));
 };
 
 /** `POST /v1/track` etc.: the body is one event; the path decides its type. */

@@ -233,6 +233,14 @@ describe('tracking API: Segment HTTP API', () => {
       const e = (await events(t(), 'web')).find((x) => x.message_id === 'nul-1');
       expect(e).toMatchObject({ name: 'NulName', properties: { ab: 'x\ufffdy' } });
     });
+    it('stores a body that is not valid UTF-8 as decoded (U+FFFD), not as its bytes', async () => {
+      const head = Buffer.from('{"batch":[{"type":"track","userId":"u-utf8","event":"Bad ');
+      const tail = Buffer.from(' bytes","messageId":"utf8-1","properties":{"s":"ok"}}]}');
+      const res = await post(t(), '/v1/batch', Buffer.concat([head, Buffer.from([0xff, 0xc3]), tail]), auth());
+      expect(res.statusCode, res.body).toBe(200);
+      const e = (await events(t(), 'web')).find((x) => x.message_id === 'utf8-1');
+      expect(e).toMatchObject({ name: 'Bad \ufffd\ufffd bytes', properties: { s: 'ok' } });
+    });
   });
 
   describe('rejected input', () => {

@@ -31,9 +31,9 @@ export type FieldIssue = { path: string; message: string; type?: string | null; 
 
 /**
  * A batch split into the events that can be stored and the problems of the others; `rawBatch` is the
- * JSON text of the request's event array when some messages are stored as sent (`rawIndex`).
+ * JSON text (UTF-8) of the request's event array when some messages are stored as sent (`rawIndex`).
  */
-export type ParsedBatch = { messages: TrackedMessage[]; issues: FieldIssue[]; oversize: FieldIssue[]; rawBatch?: string };
+export type ParsedBatch = { messages: TrackedMessage[]; issues: FieldIssue[]; oversize: FieldIssue[]; rawBatch?: Buffer };
 
 export const MAX_BODY_BYTES = 500 * 1024;
 export const MAX_EVENT_BYTES = 32 * 1024;
@@ -124,13 +124,14 @@ export const fallbackMessageId = (event: JsonObject): string => {
   return `sha256:${createHash('sha256').update(canonicalJson(stable)).digest('hex')}`;
 };
 
-// Serialised again, an event's JSON takes at most 6 UTF-8 bytes per character of the text it was parsed
-// from: 3 for a character inside a string, and a number at most 5.25 times its length ("1e20").
+// Serialised again, an event's JSON takes at most 6 UTF-8 bytes per byte (or character) of the text it was
+// parsed from: 3 for a character inside a string, as many bytes as it had for one sent as UTF-8, and a
+// number at most 5.25 times its length ("1e20").
 const SURELY_SMALL_TEXT = Math.floor(MAX_EVENT_BYTES / 6);
 
 /**
  * The UTF-8 size of an event as JSON; only measured when the body could hold an event over the limit, and
- * not for events whose text (`textLengths`, in characters, when known) is too short to be over it.
+ * not for events whose text (`textLengths`, in UTF-8 bytes, when known) is too short to be over it.
  */
 export const oversizeEvents = (items: unknown[], bodyBytes: number, path: (i: number) => string, textLengths?: number[]): FieldIssue[] => {
   if (bodyBytes <= MAX_EVENT_BYTES) return [];
