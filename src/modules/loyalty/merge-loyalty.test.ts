@@ -128,6 +128,24 @@ describe('points and tier follow identity merges', () => {
     expect((await reconcile(db().db)).ok).toBe(true);
   });
 
+  it('a merge undone before its event is delivered (parked, retried after the unmerge) moves nothing', async () => {
+    const { a, b } = await twoMembers();
+    const merge = await db().tx((trx) => mergeCustomers(trx, clock, actor, DEFAULT_IDENTITY_RULES, { winnerId: a, loserId: b }));
+    await db().tx((trx) => undoMerge(trx, clock, actor, DEFAULT_IDENTITY_RULES, merge.id));
+    // The unmerge's event first (nothing to give back), then the merge's, late.
+    const [sub] = loyaltySubscribers(deps());
+    const deliver = (topic: string) =>
+      db().tx((trx) =>
+        (sub as NonNullable<typeof sub>).handle(trx, { id: `obx_${topic}`, topic, customerId: a, payload: { winnerId: a, loserId: b, mergeId: merge.id }, createdAt: clock.now() }),
+      );
+    await deliver('customer.unmerged');
+    await deliver('customer.merged');
+    expect(await readBalances(db().db, a)).toEqual({ member: 300, pending: 0, debt: 0 });
+    expect(await readBalances(db().db, b)).toEqual({ member: 500, pending: 0, debt: 0 });
+    expect((await findMember(db().db, a))?.growth).toBe(1_500);
+    expect((await reconcile(db().db)).ok).toBe(true);
+  });
+
   it('an event for a customer erased before delivery, or with a broken payload, is consumed without blocking the ones after it', async () => {
     const [a] = (await makeCustomers(db().db, 1)) as [string];
     await db()

@@ -24,6 +24,16 @@ const ACTOR = 'system:loyalty-merge';
 const bothExist = async (trx: Trx, a: string, b: string): Promise<boolean> =>
   (await trx.selectFrom('customer').select('id').where('id', 'in', [a, b]).execute()).length === 2;
 
+/**
+ * The loser is in the winner's cluster now. Not so when the merge was undone before its event got here (it was
+ * parked, then retried after the unmerge's event): then the merge moves nothing.
+ */
+const stillMerged = async (trx: Trx, winnerId: string, loserId: string): Promise<boolean> => {
+  const rows = await trx.selectFrom('customer').select(['id', 'root_id']).where('id', 'in', [winnerId, loserId]).execute();
+  const root = (id: string) => rows.find((r) => r.id === id)?.root_id;
+  return root(loserId) !== undefined && root(loserId) === root(winnerId);
+};
+
 /** Locks both accounts in key order (the one lock order of the ledger). */
 const lockBoth = async (trx: Trx, a: string, b: string, at: Date) => {
   const [first, second] = [a, b].sort();
@@ -96,6 +106,7 @@ export const moveMergedLoyalty = async (trx: Trx, ctx: LoyaltyCtx, event: MergeE
       growth: Number(done.growth),
     };
   }
+  if (!(await stillMerged(trx, winnerId, loserId))) return { status: 'gone', memberPoints: 0, debtPoints: 0, pendingPoints: 0, growth: 0 };
   const loser = balances.b;
   const member = loser.member;
   const pending = loser.pending;
