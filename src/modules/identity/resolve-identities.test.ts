@@ -47,7 +47,7 @@ describe('resolveIdentities', () => {
     expect(resolutions.filter((r) => r.created)).toHaveLength(1);
   });
 
-  it("gives a new customer its golden record at creation, and refreshes it when another input of the batch lands on it", async () => {
+  it('gives a new customer its golden record at creation, and refreshes it when another input of the batch lands on it', async () => {
     const { resolutions } = await resolve([
       input({ phone: '13700002222', email: 'Zhao@Example.com' }, { display_name: '赵敏', 'attr:city': '"杭州"' }, 'crm'),
       input({ anonymous_id: 'g-2' }, { display_name: '访客' }),
@@ -64,7 +64,11 @@ describe('resolveIdentities', () => {
     expect(await customer(resolutions[1]?.customerId as string)).toMatchObject({ display_name: '访客', phone: null, attributes: {} });
     // Two inputs of the batch on one new customer: most recent name (default rule), the city the first saw.
     expect(resolutions[2]?.customerId).toBe(resolutions[3]?.customerId);
-    expect(await customer(resolutions[2]?.customerId as string)).toMatchObject({ display_name: '钱多多', phone: '+8613800003333', attributes: { city: '上海' } });
+    expect(await customer(resolutions[2]?.customerId as string)).toMatchObject({
+      display_name: '钱多多',
+      phone: '+8613800003333',
+      attributes: { city: '上海' },
+    });
   });
 
   it('merges two customers an identify links, keeping history, and the golden record follows the rules', async () => {

@@ -136,7 +136,13 @@ describe('points and tier follow identity merges', () => {
     const [sub] = loyaltySubscribers(deps());
     const deliver = (topic: string) =>
       db().tx((trx) =>
-        (sub as NonNullable<typeof sub>).handle(trx, { id: `obx_${topic}`, topic, customerId: a, payload: { winnerId: a, loserId: b, mergeId: merge.id }, createdAt: clock.now() }),
+        (sub as NonNullable<typeof sub>).handle(trx, {
+          id: `obx_${topic}`,
+          topic,
+          customerId: a,
+          payload: { winnerId: a, loserId: b, mergeId: merge.id },
+          createdAt: clock.now(),
+        }),
       );
     await deliver('customer.unmerged');
     await deliver('customer.merged');
