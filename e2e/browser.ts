@@ -22,16 +22,20 @@ export const switchToEnglish = async (page: Page): Promise<void> => {
   await page.locator('[data-testid="lang-en"][aria-pressed="true"]').waitFor();
 };
 
-/** A page of a new browser context, signed in to the demo console as its admin, switched to English. */
-export const signedInPage = async (browser: Browser, server: { url: string; email: string; password: string }): Promise<Page> => {
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
+/** A page of a new browser context, signed in to the demo console as its admin, switched to English unless `locale` is zh-CN. */
+export const signedInPage = async (
+  browser: Browser,
+  server: { url: string; email: string; password: string },
+  locale: 'en-US' | 'zh-CN' = 'en-US',
+): Promise<Page> => {
+  const context = await browser.newContext({ locale, viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   await page.goto(server.url);
   await page.getByTestId('login-email').fill(server.email);
   await page.getByTestId('login-password').fill(server.password);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('logout').waitFor();
-  await switchToEnglish(page);
+  if (locale === 'en-US') await switchToEnglish(page);
   return page;
 };
 

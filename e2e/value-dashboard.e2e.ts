@@ -1,10 +1,8 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchJson, launchBrowser, signedInPage } from './browser.ts';
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useDemoConsole } from './demo-console.ts';
 import { clickNav } from './nav.ts';
-import { type DemoServer, startDemoServer } from './server.ts';
 
-const PORT = Number(process.env.GUANXI_E2E_PORT ?? 4350) + 31;
 const CUSTOMERS = 300;
 
 // The machine may be busy; the console's own requests are quick but rendering can lag.
@@ -16,54 +14,40 @@ type Dashboard = { latest: { id: string; schemeId: string; customers: number; ti
 const inputOf = async (l: Locator): Promise<Locator> => ((await l.evaluate((e) => e.tagName)) === 'INPUT' ? l : l.locator('input').first());
 
 describe('value dashboard and tier scheme', () => {
-  let server: DemoServer;
-  let browser: Browser;
-  let page: Page;
-
-  const getJson = <T>(path: string): Promise<T> => fetchJson<T>(page, path);
-
-  beforeAll(async () => {
-    server = await startDemoServer({ port: PORT, pgPort: PORT + 10_000, customers: CUSTOMERS });
-    browser = await launchBrowser();
-    page = await signedInPage(browser, server);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    expect(await server?.stop()).toBe(0);
-  });
+  const demo = useDemoConsole({ portOffset: 31, customers: CUSTOMERS });
+  const { getJson } = demo;
 
   it('shows the demo run: tier distribution, movement, RFM heatmap and lifecycle funnel', async () => {
-    expect(server.output()).toMatch(/segmentation: RFM, tiers and lifecycle stages: done/);
+    expect(demo.server.output()).toMatch(/segmentation: RFM, tiers and lifecycle stages: done/);
     const { latest } = await getJson<Dashboard>('/api/segmentation/dashboard');
     // Every root customer (the demo's records, after identity resolution) got its first tier in the demo run.
     expect(latest?.customers).toBeGreaterThan(CUSTOMERS / 2);
     expect(latest?.tierChanges).toBe(latest?.customers);
-    await clickNav(page, 'value-dashboard');
-    await expect.poll(() => page.getByTestId('segmentation-customers').textContent(), SLOW).toBe(latest?.customers.toLocaleString('en-US'));
-    for (const id of ['tier-distribution', 'rfm-heatmap', 'lifecycle-funnel']) await page.getByTestId(id).locator('canvas').first().waitFor();
-    expect(await page.getByTestId('tier-movement').textContent()).toContain(`${latest?.customers.toLocaleString('en-US')} customers changed tier`);
+    await clickNav(demo.page, 'value-dashboard');
+    await expect.poll(() => demo.page.getByTestId('segmentation-customers').textContent(), SLOW).toBe(latest?.customers.toLocaleString('en-US'));
+    for (const id of ['tier-distribution', 'rfm-heatmap', 'lifecycle-funnel']) await demo.page.getByTestId(id).locator('canvas').first().waitFor();
+    expect(await demo.page.getByTestId('tier-movement').textContent()).toContain(`${latest?.customers.toLocaleString('en-US')} customers changed tier`);
   });
 
   it('edits and activates a scheme, runs re-tiering now, and shows tier history on the 360° page', async () => {
     const before = await getJson<Dashboard>('/api/segmentation/dashboard');
-    await clickNav(page, 'tier-scheme');
+    await clickNav(demo.page, 'tier-scheme');
     // The radio input itself is hidden; its label is what a person clicks.
-    await page.locator('label', { has: page.getByTestId('scheme-loyalty_study') }).click();
+    await demo.page.locator('label', { has: demo.page.getByTestId('scheme-loyalty_study') }).click();
 
     // A lower threshold above the upper one is refused at the field.
-    const lower = await inputOf(page.getByTestId('scheme-lower'));
+    const lower = await inputOf(demo.page.getByTestId('scheme-lower'));
     await lower.fill('9000');
-    await page.getByTestId('scheme-save').click();
-    await expect.poll(() => page.getByTestId('tier-scheme-form').textContent(), SLOW).toContain('Must be lower than the upper threshold.');
+    await demo.page.getByTestId('scheme-save').click();
+    await expect.poll(() => demo.page.getByTestId('tier-scheme-form').textContent(), SLOW).toContain('Must be lower than the upper threshold.');
 
     await lower.fill('1500');
-    await page.getByTestId('scheme-save').click();
-    await expect.poll(() => page.getByTestId('tier-rules').textContent(), SLOW).toContain('spends ¥1,500 to ¥5,000 a year');
-    await page.getByTestId('scheme-activate').click();
-    await page.getByTestId('scheme-activate').waitFor({ state: 'detached', ...SLOW });
+    await demo.page.getByTestId('scheme-save').click();
+    await expect.poll(() => demo.page.getByTestId('tier-rules').textContent(), SLOW).toContain('spends ¥1,500 to ¥5,000 a year');
+    await demo.page.getByTestId('scheme-activate').click();
+    await demo.page.getByTestId('scheme-activate').waitFor({ state: 'detached', ...SLOW });
 
-    await page.getByTestId('segmentation-run-now').click();
+    await demo.page.getByTestId('segmentation-run-now').click();
     // The worker picks the job up; the run appears with the loyalty-study scheme.
     await expect
       .poll(async () => (await getJson<Dashboard>('/api/segmentation/dashboard')).latest?.schemeId, { timeout: 60_000, interval: 1000 })
@@ -84,13 +68,13 @@ describe('value dashboard and tier scheme', () => {
       }
     }
     expect(highValue).toBeDefined();
-    await page.goto(`${server.url}/customers/${highValue}?tab=value`);
-    await expect.poll(() => page.getByTestId('customer-tier-name').textContent(), SLOW).toBe('High value');
-    expect(await page.getByTestId('customer-tier-reason').textContent()).toMatch(/^spend last 12 months ¥[\d,.]+ ≥ ¥5,000$/);
+    await demo.page.goto(`${demo.server.url}/customers/${highValue}?tab=value`);
+    await expect.poll(() => demo.page.getByTestId('customer-tier-name').textContent(), SLOW).toBe('High value');
+    expect(await demo.page.getByTestId('customer-tier-reason').textContent()).toMatch(/^spend last 12 months ¥[\d,.]+ ≥ ¥5,000$/);
     // The demo run's annual-review tier, then the loyalty-study one: two entries, newest first.
-    await expect.poll(() => page.getByTestId('tier-history-item').count(), SLOW).toBe(2);
-    expect(await page.getByTestId('tier-history-item').first().textContent()).toContain('→ High value');
+    await expect.poll(() => demo.page.getByTestId('tier-history-item').count(), SLOW).toBe(2);
+    expect(await demo.page.getByTestId('tier-history-item').first().textContent()).toContain('→ High value');
     // Lifecycle transitions (each also a customer.lifecycle_changed event) are listed next to the tier history.
-    expect(await page.getByTestId('stage-history').locator('tbody tr.ant-table-row').count()).toBeGreaterThan(0);
+    expect(await demo.page.getByTestId('stage-history').locator('tbody tr.ant-table-row').count()).toBeGreaterThan(0);
   });
 });

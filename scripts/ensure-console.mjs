@@ -1,7 +1,7 @@
 // Builds the console (Vite) when console/dist is missing or older than its sources, so `npm start`
 // and `npm run demo` work straight after `npm install` without rebuilding on every start.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -17,7 +17,23 @@ const newest = (dir) => {
   return t;
 };
 
-if (!existsSync(dist) || statSync(dist).mtimeMs < newest(path.join(root, 'console'))) {
+// The console also bundles the server's dependency-free modules it imports (src/**, e.g. *.shared.ts).
+const serverImports = (dir) => {
+  let t = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) t = Math.max(t, serverImports(p));
+    else if (/\.tsx?$/.test(entry.name))
+      for (const [, spec] of readFileSync(p, 'utf8').matchAll(/from '((?:\.\.\/)+src\/[^']+)'/g)) {
+        const file = path.resolve(path.dirname(p), spec.endsWith('.ts') ? spec : `${spec}.ts`);
+        if (existsSync(file)) t = Math.max(t, statSync(file).mtimeMs);
+      }
+  }
+  return t;
+};
+
+const consoleSrc = path.join(root, 'console', 'src');
+if (!existsSync(dist) || statSync(dist).mtimeMs < Math.max(newest(path.join(root, 'console')), serverImports(consoleSrc))) {
   process.stderr.write('building the console (once; rebuilt only when its sources change)…\n');
   execFileSync(
     process.execPath,

@@ -1,6 +1,10 @@
 // Shapes of the identity and 360° profile API (src/modules/identity, src/modules/profiles).
 // Lists of literal values are arrays so the locale test can check each has a translation.
 
+import type * as profiles from '../../../src/modules/profiles/profiles.shared';
+import type { TimelineKind } from '../../../src/modules/profiles/profiles.shared';
+import type { Wire } from './wire';
+
 /** Identifier types of the identity graph, highest default priority first. */
 export const IDENTITY_TYPES = ['member_no', 'user_id', 'wechat_unionid', 'phone', 'email', 'wechat_openid', 'external', 'anonymous_id'] as const;
 export type IdentityType = (typeof IDENTITY_TYPES)[number];
@@ -8,8 +12,7 @@ export type IdentityType = (typeof IDENTITY_TYPES)[number];
 export const SURVIVORSHIP_RULES = ['most_recent', 'most_trusted', 'most_frequent'] as const;
 export type SurvivorshipRule = (typeof SURVIVORSHIP_RULES)[number];
 
-export const TIMELINE_KINDS = ['event', 'order', 'refund', 'ticket', 'message'] as const;
-export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+export { TIMELINE_KINDS, type TimelineKind } from '../../../src/modules/profiles/profiles.shared';
 
 /** How a merge came about; other values are shown as sent by the server. */
 export const MERGE_RULES = ['manual', 'shared_identifier', 'reresolution'] as const;
@@ -62,18 +65,7 @@ export interface CustomerProfile {
   masked: boolean;
 }
 
-export interface TimelineItem {
-  kind: TimelineKind;
-  id: string;
-  at: string;
-  source: string;
-  title: string;
-  subtype: string | null;
-  amountFen: number | null;
-  detail: Record<string, unknown>;
-  /** The merged record the item belongs to (the root itself when not merged). */
-  recordId: string;
-}
+export type TimelineItem = Wire<profiles.TimelineItem>;
 
 export interface TimelineCursor {
   beforeAt: string;

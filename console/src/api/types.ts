@@ -1,46 +1,25 @@
 // Shapes of the HTTP API (see the API contract). Lists of literal values are exported as
-// arrays so the locale test can check that each one has a translation.
+// arrays so the locale test can check that each one has a translation; those the server defines come
+// from its dependency-free modules (types through Wire<>, which turns dates into strings).
+
+import type * as audit from '../../../src/modules/audit/audit.shared';
+import type { Permission, Role } from '../../../src/modules/auth/permissions';
+import type { Wire } from './wire';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-export const ROLES = ['admin', 'operator', 'analyst', 'agent', 'auditor'] as const;
-export type Role = (typeof ROLES)[number];
-
-export const PERMISSIONS = [
-  'dashboard:read',
-  'customers:read',
-  'customers:read_pii',
-  'customers:write',
-  'users:read',
-  'users:manage',
-  'apikeys:manage',
-  'audit:read',
-  'ingest:read',
-  'ingest:import',
-  'identity:merge',
-  'intelligence:read',
-  'intelligence:manage',
-  'tags:write',
-  'recommendations:stop',
-  'loyalty:read',
-  'loyalty:write',
-  'loyalty:approve',
-  'loyalty:manage',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+export { PERMISSIONS, type Permission, ROLES, type Role } from '../../../src/modules/auth/permissions';
 
 export const ORDER_STATUSES = ['paid', 'fulfilled', 'cancelled', 'refunded', 'partially_refunded'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export const ACTOR_TYPES = ['user', 'api_key', 'system', 'cli'] as const;
-export type ActorType = (typeof ACTOR_TYPES)[number];
+export { ACTOR_TYPES, type ActorType } from '../../../src/modules/audit/audit.shared';
 
 export const USER_STATUSES = ['active', 'disabled'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 
-export const AUDIT_PROBLEM_KINDS = ['modified', 'deleted', 'broken_link'] as const;
-export type AuditProblemKind = (typeof AUDIT_PROBLEM_KINDS)[number];
+export { CHAIN_PROBLEM_KINDS as AUDIT_PROBLEM_KINDS, type ChainProblemKind as AuditProblemKind } from '../../../src/modules/audit/audit.shared';
 
 /** Audit actions named in the contract; others are shown as sent by the server. */
 export const KNOWN_AUDIT_ACTIONS = [
@@ -284,23 +263,6 @@ export interface ApiKey {
   revokedAt: string | null;
 }
 
-export interface AuditEntry {
-  seq: number;
-  id: string;
-  at: string;
-  actorType: ActorType;
-  actorId: string | null;
-  actorLabel: string | null;
-  action: string;
-  subjectType: string | null;
-  subjectId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  details: Record<string, unknown>;
-}
+export type AuditEntry = Wire<audit.AuditEntry>;
 
-export interface AuditVerifyResult {
-  ok: boolean;
-  checked: number;
-  problems: { seq: number; kind: AuditProblemKind; message: string }[];
-}
+export type AuditVerifyResult = audit.ChainReport;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AuditEntry } from './audit.shared.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -12,20 +13,8 @@ export const canonicalJson = (value: unknown): string => {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 };
 
-export type HashedFields = {
-  seq: number;
-  id: string;
-  at: Date;
-  actorType: string;
-  actorId: string | null;
-  actorLabel: string | null;
-  action: string;
-  subjectType: string | null;
-  subjectId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  details: Record<string, unknown>;
-};
+/** What the hash chain covers: the whole entry. */
+export type HashedFields = AuditEntry;
 
 export const auditRowHash = (prevHash: string, f: HashedFields): string =>
   createHash('sha256')

@@ -1,6 +1,7 @@
 import type { ColumnType } from 'kysely';
+import type { ActorType } from './audit.shared.ts';
 
-export type ActorType = 'user' | 'api_key' | 'system' | 'cli';
+export type { ActorType } from './audit.shared.ts';
 
 export interface AuditLogTable {
   seq: number;

@@ -1,21 +1,9 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../../platform/db.ts';
-import type { ActorType, AuditLogTable } from './audit.tables.ts';
+import type { AuditEntry } from './audit.shared.ts';
+import type { AuditLogTable } from './audit.tables.ts';
 
-export type AuditEntry = {
-  seq: number;
-  id: string;
-  at: Date;
-  actorType: ActorType;
-  actorId: string | null;
-  actorLabel: string | null;
-  action: string;
-  subjectType: string | null;
-  subjectId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  details: Record<string, unknown>;
-};
+export type { AuditEntry } from './audit.shared.ts';
 
 export type AuditFilter = {
   actor?: string;
@@ -51,7 +39,7 @@ export const listAudit = async (db: Db, f: AuditFilter): Promise<{ items: AuditE
   };
 };
 
-/** An audit row as the rest of the code sees it (also what the hash chain covers). */
+/** Maps a stored row to an AuditEntry. */
 export const toAuditEntry = (r: Selectable<AuditLogTable>): AuditEntry => ({
   seq: r.seq,
   id: r.id,

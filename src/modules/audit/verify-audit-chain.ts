@@ -1,9 +1,9 @@
 import type { Db } from '../../platform/db.ts';
+import type { ChainProblem, ChainReport } from './audit.shared.ts';
 import { auditRowHash, GENESIS_HASH } from './audit-hash.ts';
 import { toAuditEntry } from './list-audit.ts';
 
-export type ChainProblem = { seq: number; kind: 'modified' | 'deleted' | 'broken_link'; message: string };
-export type ChainReport = { ok: boolean; checked: number; problems: ChainProblem[] };
+export type { ChainProblem, ChainReport } from './audit.shared.ts';
 
 /**
  * Walks the whole chain in seq order (streamed in pages) and names every row that was changed

@@ -8,24 +8,12 @@ import { recordAudit } from '../audit/index.ts';
 import type { Actor } from '../auth/index.ts';
 import type { LoyaltyCtx } from './award-points.ts';
 import { findMovementByKey, insertMovement, lockAccount } from './ledger.repository.ts';
+import type { Benefit } from './loyalty.shared.ts';
 import { tierRank } from './loyalty-settings.ts';
 import { getMember } from './members.ts';
 import { redeemPoints } from './redeem-points.ts';
 
-export type Benefit = {
-  id: string;
-  name: string;
-  provider: 'own' | 'partner';
-  partnerName: string | null;
-  pointsPrice: number;
-  minTier: string | null;
-  stockTotal: number;
-  stockLeft: number;
-  validFrom: Date | null;
-  validUntil: Date | null;
-  terms: string;
-  active: boolean;
-};
+export type { Benefit } from './loyalty.shared.ts';
 
 export type BenefitInput = {
   name: string;

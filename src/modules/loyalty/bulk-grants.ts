@@ -8,26 +8,10 @@ import type { Actor } from '../auth/index.ts';
 import { awardPoints, type LoyaltyCtx } from './award-points.ts';
 import { checkOperationLimit, withIssuanceAlerts } from './issuance-guard.ts';
 import { lockAccount } from './ledger.repository.ts';
-import type { GrantStatus } from './loyalty.tables.ts';
+import type { BulkGrant, GrantStatus } from './loyalty.shared.ts';
 import type { LoyaltySettings } from './loyalty-settings.ts';
 
-export type BulkGrant = {
-  id: string;
-  title: string;
-  reason: string;
-  pointsEach: number;
-  targetCount: number;
-  totalPoints: number;
-  status: GrantStatus;
-  needsApproval: boolean;
-  requestedBy: string;
-  requestedByLabel: string;
-  decidedBy: string | null;
-  decidedAt: Date | null;
-  createdAt: Date;
-  finishedAt: Date | null;
-  granted: number;
-};
+export type { BulkGrant } from './loyalty.shared.ts';
 
 const actorKey = (actor: Actor): string => (actor.id ? `${actor.type}:${actor.id}` : `${actor.type}:${actor.label}`);
 const grantKey = (grantId: string) => `grant:${grantId}`;

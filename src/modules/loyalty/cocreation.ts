@@ -5,7 +5,7 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Actor } from '../auth/index.ts';
-import type { InvitationStatus } from './loyalty.tables.ts';
+import { INVITATION_TRANSITIONS, type InvitationStatus } from './loyalty.shared.ts';
 
 export type Cocreation = {
   id: string;
@@ -133,13 +133,7 @@ export const inviteTopMembers = async (trx: Trx, clock: Clock, actor: Actor, inp
   return n;
 };
 
-/** Where an invitation may go next: invited → signed up → participated (a walk-in straight from invited), or declined; a mistake can be stepped back. */
-export const INVITATION_TRANSITIONS: Record<InvitationStatus, InvitationStatus[]> = {
-  invited: ['signed_up', 'participated', 'declined'],
-  signed_up: ['participated', 'declined', 'invited'],
-  participated: ['signed_up'],
-  declined: ['invited', 'signed_up'],
-};
+export { INVITATION_TRANSITIONS } from './loyalty.shared.ts';
 
 /**
  * Tracks an invitation. Only the transitions above are allowed (the same status again is a no-op),

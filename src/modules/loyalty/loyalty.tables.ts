@@ -1,12 +1,12 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { GrantStatus, InvitationStatus } from './loyalty.shared.ts';
 
 export type AccountKind = 'member' | 'pending' | 'debt';
 export type LedgerAccount = AccountKind | 'issued' | 'redeemed' | 'expired' | 'reversed' | 'adjusted' | 'transfer';
 export type MovementKind = 'earn' | 'grant' | 'redeem' | 'expire' | 'reverse' | 'adjust' | 'release' | 'transfer';
 export type GrowthKind = 'spend' | 'order' | 'community' | 'referral' | 'case_share' | 'adjust' | 'refund';
 export type TierChangeReason = 'enrolment' | 'upgrade' | 'downgrade' | 'grace_started' | 'grace_cleared';
-export type GrantStatus = 'pending_approval' | 'approved' | 'rejected' | 'running' | 'done';
-export type InvitationStatus = 'invited' | 'signed_up' | 'participated' | 'declined';
+export type { GrantStatus, InvitationStatus } from './loyalty.shared.ts';
 
 type Json = ColumnType<Record<string, unknown>, string, string>;
 

@@ -1,18 +1,9 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db.ts';
-import type { ProfileTimelineView, TimelineKind } from './profiles.tables.ts';
+import type { TimelineItem, TimelineKind } from './profiles.shared.ts';
+import type { ProfileTimelineView } from './profiles.tables.ts';
 
-export type TimelineItem = {
-  kind: TimelineKind;
-  id: string;
-  at: Date;
-  source: string;
-  title: string;
-  subtype: string | null;
-  amountFen: number | null;
-  detail: Record<string, unknown>;
-  recordId: string;
-};
+export type { TimelineItem } from './profiles.shared.ts';
 
 export type TimelineQuery = { rootId: string; kinds?: TimelineKind[]; source?: string; before?: { at: Date; id: string }; limit: number };
 

@@ -1,4 +1,6 @@
-export type TimelineKind = 'event' | 'order' | 'refund' | 'ticket' | 'message';
+import type { TimelineKind } from './profiles.shared.ts';
+
+export type { TimelineKind } from './profiles.shared.ts';
 
 /** The 360° timeline view (migration 0003): every channel's records, one row each. */
 export interface ProfileTimelineView {

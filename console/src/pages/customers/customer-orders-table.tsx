@@ -1,10 +1,9 @@
 import { Card, Table, Tag } from 'antd';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { Order, OrderLine, OrderStatus, Page } from '../../api/types';
-import { useApi } from '../../api/use-api';
-import { ErrorAlert } from '../../components/error-alert';
+import { usePagedApi } from '../../api/use-paged-api';
+import { ServerPagedTable } from '../../components/server-paged-table';
 import { formatDateTime } from '../../format/date';
 import { formatFen } from '../../format/money';
 
@@ -38,29 +37,16 @@ const OrderLines = ({ lines }: { lines: OrderLine[] }) => {
 
 export const CustomerOrdersTable = ({ customerId }: { customerId: string }) => {
   const { t } = useTranslation();
-  const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
-  const { data, error, loading } = useApi(
-    () => api.get<Page<Order>>(`/api/customers/${encodeURIComponent(customerId)}/orders`, paging),
-    [customerId, paging.page, paging.pageSize],
-  );
+  const list = usePagedApi((paging) => api.get<Page<Order>>(`/api/customers/${encodeURIComponent(customerId)}/orders`, paging), [customerId]);
 
   return (
     <Card title={t('orders.title')} size="small">
-      <ErrorAlert error={error} />
-      <Table<Order>
+      <ServerPagedTable<Order>
+        list={list}
+        showSizeChanger
         size="small"
         rowKey="id"
-        loading={loading}
-        dataSource={data?.items ?? []}
         expandable={{ expandedRowRender: (order) => <OrderLines lines={order.lines} /> }}
-        onChange={(pagination) => setPaging({ page: pagination.current ?? 1, pageSize: pagination.pageSize ?? paging.pageSize })}
-        pagination={{
-          current: paging.page,
-          pageSize: paging.pageSize,
-          total: data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t('common.total', { count: total }),
-        }}
         scroll={{ x: 'max-content' }}
         columns={[
           { title: t('orders.externalId'), dataIndex: 'externalId' },

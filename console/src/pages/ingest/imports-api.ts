@@ -1,5 +1,6 @@
 import { ApiError, api, toQueryString } from '../../api/client';
 import type { Page } from '../../api/types';
+import type { Paging } from '../../api/use-paged-api';
 import type { DateOrder } from './date-order';
 
 export const IMPORT_KINDS = ['customers', 'orders', 'refunds', 'tickets', 'messages'] as const;
@@ -134,6 +135,6 @@ export const uploadFile = (
     onProgress,
   );
 
-export const listImports = (page: number, pageSize: number) => api.get<Page<ImportRecord>>('/api/imports', { page, pageSize });
+export const listImports = (paging: Paging) => api.get<Page<ImportRecord>>('/api/imports', paging);
 
 export const errorReportUrl = (id: string) => `/api/imports/${encodeURIComponent(id)}/errors.csv`;

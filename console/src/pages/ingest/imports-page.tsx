@@ -1,7 +1,7 @@
 import { App, Card, Space, Steps, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useApi } from '../../api/use-api';
+import { usePagedApi } from '../../api/use-paged-api';
 import { ErrorAlert } from '../../components/error-alert';
 import { errorMessage } from '../../i18n/error-message';
 import { useSession } from '../../session/session-context';
@@ -31,8 +31,7 @@ export const ImportsPage = () => {
   const [finished, setFinished] = useState<ImportRecord>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-  const [paging, setPaging] = useState({ page: 1, pageSize: 10 });
-  const history = useApi(() => listImports(paging.page, paging.pageSize), [paging.page, paging.pageSize]);
+  const history = usePagedApi(listImports, [], 10);
 
   // While a file streams in, the history (and this file's live counts) refreshes.
   const { reload } = history;
@@ -127,15 +126,7 @@ export const ImportsPage = () => {
         )}
       </Card>
       <Card title={t('imports.history')} size="small">
-        <ErrorAlert error={history.error} />
-        <ImportsTable
-          data={history.data}
-          loading={history.loading && step !== 'running'}
-          page={paging.page}
-          pageSize={paging.pageSize}
-          canDownload={can('ingest:import')}
-          onPage={(page, pageSize) => setPaging({ page, pageSize })}
-        />
+        <ImportsTable list={{ ...history, loading: history.loading && step !== 'running' }} canDownload={can('ingest:import')} />
       </Card>
     </Space>
   );

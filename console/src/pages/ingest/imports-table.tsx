@@ -1,25 +1,23 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import { Button, Table, type TableColumnsType, Tag, Tooltip } from 'antd';
+import { Button, type TableColumnsType, Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Page } from '../../api/types';
+import type { PagedApiState } from '../../api/use-paged-api';
+import { ServerPagedTable } from '../../components/server-paged-table';
 import { formatDateTime } from '../../format/date';
 import { errorReportUrl, type ImportRecord, type ImportStatus } from './imports-api';
 
 const STATUS_COLOR: Record<ImportStatus, string> = { running: 'processing', done: 'success', failed: 'error' };
 
 interface ImportsTableProps {
-  data: Page<ImportRecord> | undefined;
-  loading: boolean;
-  page: number;
-  pageSize: number;
+  list: PagedApiState<Page<ImportRecord>>;
   canDownload: boolean;
-  onPage: (page: number, pageSize: number) => void;
 }
 
 const n = (v: number) => v.toLocaleString();
 
 /** Past and running imports, newest first, with their counts and error reports. */
-export const ImportsTable = ({ data, loading, page, pageSize, canDownload, onPage }: ImportsTableProps) => {
+export const ImportsTable = ({ list, canDownload }: ImportsTableProps) => {
   const { t } = useTranslation();
   const columns: TableColumnsType<ImportRecord> = [
     { title: t('imports.startedAt'), dataIndex: 'startedAt', render: formatDateTime },
@@ -51,17 +49,5 @@ export const ImportsTable = ({ data, loading, page, pageSize, canDownload, onPag
         ),
     },
   ];
-  return (
-    <Table<ImportRecord>
-      rowKey="id"
-      size="small"
-      loading={loading}
-      columns={columns}
-      dataSource={data?.items ?? []}
-      onChange={(p) => onPage(p.current ?? 1, p.pageSize ?? pageSize)}
-      pagination={{ current: page, pageSize, total: data?.total ?? 0, showTotal: (total) => t('common.total', { count: total }) }}
-      scroll={{ x: 'max-content' }}
-      data-testid="imports-table"
-    />
-  );
+  return <ServerPagedTable<ImportRecord> list={list} rowKey="id" size="small" columns={columns} scroll={{ x: 'max-content' }} data-testid="imports-table" />;
 };

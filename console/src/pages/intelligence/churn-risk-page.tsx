@@ -1,15 +1,15 @@
-import { Alert, Card, Select, Slider, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Card, Select, Slider, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router-dom';
 import { api } from '../../api/client';
 import { useApi } from '../../api/use-api';
-import { ErrorAlert } from '../../components/error-alert';
+import { usePagedApi } from '../../api/use-paged-api';
+import { ServerPagedTable } from '../../components/server-paged-table';
 import { formatDateTime } from '../../format/date';
 import { formatFen, formatPercent } from '../../format/money';
-import { CustomerNameText } from '../customers/customer-name-text';
 import { ChurnFactors } from './churn-risk-factors';
 import type { ChurnRiskItem, ChurnRiskResult } from './models-types';
+import { scoredCustomerColumn } from './scored-customer-column';
 
 type Sort = 'priority' | 'risk' | 'value';
 
@@ -18,14 +18,12 @@ export const riskColor = (risk: number) => (risk >= 0.7 ? 'red' : risk >= 0.4 ? 
 /** Customers most worth keeping first: churn risk × the money they spent in the last 12 months. */
 export const ChurnRiskPage = () => {
   const { t } = useTranslation();
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
   const [minRisk, setMinRisk] = useState(0);
   const [sort, setSort] = useState<Sort>('priority');
   const [tier, setTier] = useState<string>();
-  const list = useApi(
-    () => api.get<ChurnRiskResult>('/api/intelligence/churn-risk', { page, pageSize, sort, tier, minRisk: minRisk > 0 ? minRisk : undefined }),
-    [page, pageSize, sort, tier, minRisk],
+  const list = usePagedApi(
+    (paging) => api.get<ChurnRiskResult>('/api/intelligence/churn-risk', { ...paging, sort, tier, minRisk: minRisk > 0 ? minRisk : undefined }),
+    [sort, tier, minRisk],
   );
   const tiers = useApi(() => api.get<{ items: { tier: string; customers: number }[] }>('/api/intelligence/churn-risk/tiers'), []);
 
@@ -37,7 +35,6 @@ export const ChurnRiskPage = () => {
       <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
         {t('scoring.churnIntro')}
       </Typography.Paragraph>
-      <ErrorAlert error={list.error} />
       {list.data?.masked && <Alert type="info" showIcon title={t('customers.maskedNotice')} />}
       <Card size="small">
         <Space wrap size="large">
@@ -52,7 +49,7 @@ export const ChurnRiskPage = () => {
               tooltip={{ formatter: (v) => formatPercent(v ?? 0) }}
               onChangeComplete={(v) => {
                 setMinRisk(v);
-                setPage(1);
+                list.firstPage();
               }}
               onChange={setMinRisk}
               data-testid="churn-min-risk"
@@ -67,7 +64,7 @@ export const ChurnRiskPage = () => {
               value={tier}
               onChange={(v) => {
                 setTier(v);
-                setPage(1);
+                list.firstPage();
               }}
               options={(tiers.data?.items ?? []).map((i) => ({
                 value: i.tier,
@@ -83,7 +80,7 @@ export const ChurnRiskPage = () => {
               value={sort}
               onChange={(v) => {
                 setSort(v);
-                setPage(1);
+                list.firstPage();
               }}
               options={(['priority', 'risk', 'value'] as const).map((s) => ({ value: s, label: t(`scoring.sorts.${s}`) }))}
               data-testid="churn-sort"
@@ -91,32 +88,13 @@ export const ChurnRiskPage = () => {
           </Space>
         </Space>
       </Card>
-      <Table<ChurnRiskItem>
+      <ServerPagedTable<ChurnRiskItem>
+        list={list}
+        showSizeChanger
         rowKey="customerId"
-        loading={list.loading}
-        dataSource={list.data?.items ?? []}
         data-testid="churn-table"
-        pagination={{
-          current: page,
-          pageSize,
-          total: list.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (count) => t('common.total', { count }),
-          onChange: (p, s) => {
-            setPage(s === pageSize ? p : 1);
-            setPageSize(s);
-          },
-        }}
         columns={[
-          {
-            title: t('scoring.customer'),
-            dataIndex: 'displayName',
-            render: (name: string, row) => (
-              <Link to={`/customers/${encodeURIComponent(row.customerId)}?tab=scores`} data-testid="churn-customer-link">
-                <CustomerNameText customer={{ id: row.customerId, displayName: name }} />
-              </Link>
-            ),
-          },
+          scoredCustomerColumn<ChurnRiskItem>(t, 'churn-customer-link'),
           {
             title: t('scoring.risk'),
             dataIndex: 'risk',

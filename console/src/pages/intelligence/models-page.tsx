@@ -1,6 +1,6 @@
 import { PlayCircleOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Col, Descriptions, Empty, Row, Space, Spin, Statistic, Table, Tag, Typography } from 'antd';
-import { useEffect } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useApi } from '../../api/use-api';
@@ -60,121 +60,125 @@ const RunButton = ({ kind, busy, onQueued }: { kind: ModelKind; busy: boolean; o
   );
 };
 
-const ClvCard = ({ status, busy, onQueued }: { status: KindStatus<ClvDiagnostics>; busy: boolean; onQueued: () => void }) => {
+type CardProps<D> = { status: KindStatus<D>; busy: boolean; onQueued: () => void };
+
+/** A model's card: its latest run, "run now", and what `children` shows of the last successful run's diagnostics. */
+const ModelCard = <D,>({ kind, title, status, busy, onQueued, children }: CardProps<D> & { kind: ModelKind; title: string; children: (d: D) => ReactNode }) => {
   const { t } = useTranslation();
   const d = status.lastSuccess?.diagnostics;
   return (
-    <Card title={t('scoring.clvModel')} extra={<RunButton kind="clv" busy={busy} onQueued={onQueued} />} data-testid="clv-card">
+    <Card title={title} extra={<RunButton kind={kind} busy={busy} onQueued={onQueued} />} data-testid={`${kind}-card`}>
       <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
         <RunStatus status={status} />
-        {!d ? (
-          <Empty description={t('scoring.noResults')} />
-        ) : (
-          <>
-            <Row gutter={16}>
-              <Col span={8}>
-                <Statistic title={t('scoring.customersFitted')} value={d.customers} />
-              </Col>
-              <Col span={8}>
-                <Statistic title={t('scoring.repeatCustomers')} value={d.repeatCustomers} />
-              </Col>
-              <Col span={8}>
-                <Statistic title={t('scoring.logLikelihood')} value={d.bgnbd.logLikelihood.toFixed(1)} />
-              </Col>
-            </Row>
-            <Descriptions size="small" bordered column={2} data-testid="clv-parameters">
-              <Descriptions.Item label="BG/NBD r">{fixed(d.bgnbd.r)}</Descriptions.Item>
-              <Descriptions.Item label={`BG/NBD α (${t(`scoring.units.${d.timeUnit}`)})`}>{fixed(d.bgnbd.alpha)}</Descriptions.Item>
-              <Descriptions.Item label="BG/NBD a">{fixed(d.bgnbd.a)}</Descriptions.Item>
-              <Descriptions.Item label="BG/NBD b">{fixed(d.bgnbd.b)}</Descriptions.Item>
-              <Descriptions.Item label="Gamma-Gamma p">{fixed(d.gammaGamma.p)}</Descriptions.Item>
-              <Descriptions.Item label="Gamma-Gamma q">{fixed(d.gammaGamma.q)}</Descriptions.Item>
-              <Descriptions.Item label="Gamma-Gamma ν">{formatFen(Math.round(d.gammaGamma.v))}</Descriptions.Item>
-              <Descriptions.Item label={t('scoring.iterations')}>
-                {d.bgnbd.iterations} / {d.gammaGamma.iterations}
-              </Descriptions.Item>
-              <Descriptions.Item label={t('scoring.calibrationEnd')}>{d.calibrationEnd}</Descriptions.Item>
-              <Descriptions.Item label={t('scoring.discountRate')}>{formatPercent(d.annualDiscountRate)}</Descriptions.Item>
-            </Descriptions>
-            <Typography.Title level={5} style={{ margin: 0 }}>
-              {t('scoring.holdoutTitle')}
-            </Typography.Title>
-            {d.holdout ? (
-              <>
-                <Typography.Text type="secondary" data-testid="holdout-summary">
-                  {t('scoring.holdoutSummary', {
-                    days: d.holdout.holdoutDays,
-                    from: d.holdout.calibrationEnd,
-                    customers: d.holdout.customers,
-                    predicted: d.holdout.predicted.toFixed(0),
-                    actual: d.holdout.actual,
-                  })}
-                </Typography.Text>
-                <ModelsHoldoutChart buckets={d.holdout.byFrequency} />
-              </>
-            ) : (
-              <Typography.Text type="secondary">{t('scoring.holdoutNone')}</Typography.Text>
-            )}
-          </>
-        )}
+        {d ? children(d) : <Empty description={t('scoring.noResults')} />}
       </Space>
     </Card>
   );
 };
 
-const ChurnCard = ({ status, busy, onQueued }: { status: KindStatus<ChurnDiagnostics>; busy: boolean; onQueued: () => void }) => {
+const ClvCard = (props: CardProps<ClvDiagnostics>) => {
   const { t } = useTranslation();
-  const d = status.lastSuccess?.diagnostics;
   return (
-    <Card title={t('scoring.churnModel')} extra={<RunButton kind="churn" busy={busy} onQueued={onQueued} />} data-testid="churn-card">
-      <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
-        <RunStatus status={status} />
-        {!d ? (
-          <Empty description={t('scoring.noResults')} />
-        ) : (
-          <>
-            <Row gutter={16}>
-              <Col span={8}>
-                <Statistic title={t('scoring.auc')} value={fixed(d.heldOut.auc)} data-testid="churn-auc" />
-              </Col>
-              <Col span={8}>
-                <Statistic title={t('scoring.accuracy')} value={formatPercent(d.heldOut.accuracy)} />
-              </Col>
-              <Col span={8}>
-                <Statistic title={t('scoring.majorityAccuracy')} value={formatPercent(d.heldOut.majorityAccuracy)} />
-              </Col>
-            </Row>
-            <Typography.Text type="secondary">
-              {t('scoring.churnSummary', {
-                cutoff: d.trainingCutoff.slice(0, 10),
-                horizon: d.horizonDays,
-                train: d.training.customers,
-                heldOut: d.heldOut.customers,
-                rate: formatPercent(d.training.churnRate),
-                scored: d.scored,
-              })}
-            </Typography.Text>
-            <Table
-              size="small"
-              rowKey="feature"
-              pagination={false}
-              dataSource={d.coefficients}
-              columns={[
-                { title: t('scoring.feature'), dataIndex: 'feature', render: (f: string) => t(`scoring.features.${f}`, { defaultValue: f }) },
-                {
-                  title: t('scoring.effect'),
-                  dataIndex: 'coefficient',
-                  align: 'right',
-                  render: (c: number) => (
-                    <Typography.Text type={c > 0 ? 'danger' : c < 0 ? 'success' : 'secondary'}>{c > 0 ? `+${c.toFixed(3)}` : c.toFixed(3)}</Typography.Text>
-                  ),
-                },
-              ]}
-            />
-          </>
-        )}
-      </Space>
-    </Card>
+    <ModelCard kind="clv" title={t('scoring.clvModel')} {...props}>
+      {(d) => (
+        <>
+          <Row gutter={16}>
+            <Col span={8}>
+              <Statistic title={t('scoring.customersFitted')} value={d.customers} />
+            </Col>
+            <Col span={8}>
+              <Statistic title={t('scoring.repeatCustomers')} value={d.repeatCustomers} />
+            </Col>
+            <Col span={8}>
+              <Statistic title={t('scoring.logLikelihood')} value={d.bgnbd.logLikelihood.toFixed(1)} />
+            </Col>
+          </Row>
+          <Descriptions size="small" bordered column={2} data-testid="clv-parameters">
+            <Descriptions.Item label="BG/NBD r">{fixed(d.bgnbd.r)}</Descriptions.Item>
+            <Descriptions.Item label={`BG/NBD α (${t(`scoring.units.${d.timeUnit}`)})`}>{fixed(d.bgnbd.alpha)}</Descriptions.Item>
+            <Descriptions.Item label="BG/NBD a">{fixed(d.bgnbd.a)}</Descriptions.Item>
+            <Descriptions.Item label="BG/NBD b">{fixed(d.bgnbd.b)}</Descriptions.Item>
+            <Descriptions.Item label="Gamma-Gamma p">{fixed(d.gammaGamma.p)}</Descriptions.Item>
+            <Descriptions.Item label="Gamma-Gamma q">{fixed(d.gammaGamma.q)}</Descriptions.Item>
+            <Descriptions.Item label="Gamma-Gamma ν">{formatFen(Math.round(d.gammaGamma.v))}</Descriptions.Item>
+            <Descriptions.Item label={t('scoring.iterations')}>
+              {d.bgnbd.iterations} / {d.gammaGamma.iterations}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('scoring.calibrationEnd')}>{d.calibrationEnd}</Descriptions.Item>
+            <Descriptions.Item label={t('scoring.discountRate')}>{formatPercent(d.annualDiscountRate)}</Descriptions.Item>
+          </Descriptions>
+          <Typography.Title level={5} style={{ margin: 0 }}>
+            {t('scoring.holdoutTitle')}
+          </Typography.Title>
+          {d.holdout ? (
+            <>
+              <Typography.Text type="secondary" data-testid="holdout-summary">
+                {t('scoring.holdoutSummary', {
+                  days: d.holdout.holdoutDays,
+                  from: d.holdout.calibrationEnd,
+                  customers: d.holdout.customers,
+                  predicted: d.holdout.predicted.toFixed(0),
+                  actual: d.holdout.actual,
+                })}
+              </Typography.Text>
+              <ModelsHoldoutChart buckets={d.holdout.byFrequency} />
+            </>
+          ) : (
+            <Typography.Text type="secondary">{t('scoring.holdoutNone')}</Typography.Text>
+          )}
+        </>
+      )}
+    </ModelCard>
+  );
+};
+
+const ChurnCard = (props: CardProps<ChurnDiagnostics>) => {
+  const { t } = useTranslation();
+  return (
+    <ModelCard kind="churn" title={t('scoring.churnModel')} {...props}>
+      {(d) => (
+        <>
+          <Row gutter={16}>
+            <Col span={8}>
+              <Statistic title={t('scoring.auc')} value={fixed(d.heldOut.auc)} data-testid="churn-auc" />
+            </Col>
+            <Col span={8}>
+              <Statistic title={t('scoring.accuracy')} value={formatPercent(d.heldOut.accuracy)} />
+            </Col>
+            <Col span={8}>
+              <Statistic title={t('scoring.majorityAccuracy')} value={formatPercent(d.heldOut.majorityAccuracy)} />
+            </Col>
+          </Row>
+          <Typography.Text type="secondary">
+            {t('scoring.churnSummary', {
+              cutoff: d.trainingCutoff.slice(0, 10),
+              horizon: d.horizonDays,
+              train: d.training.customers,
+              heldOut: d.heldOut.customers,
+              rate: formatPercent(d.training.churnRate),
+              scored: d.scored,
+            })}
+          </Typography.Text>
+          <Table
+            size="small"
+            rowKey="feature"
+            pagination={false}
+            dataSource={d.coefficients}
+            columns={[
+              { title: t('scoring.feature'), dataIndex: 'feature', render: (f: string) => t(`scoring.features.${f}`, { defaultValue: f }) },
+              {
+                title: t('scoring.effect'),
+                dataIndex: 'coefficient',
+                align: 'right',
+                render: (c: number) => (
+                  <Typography.Text type={c > 0 ? 'danger' : c < 0 ? 'success' : 'secondary'}>{c > 0 ? `+${c.toFixed(3)}` : c.toFixed(3)}</Typography.Text>
+                ),
+              },
+            ]}
+          />
+        </>
+      )}
+    </ModelCard>
   );
 };
 

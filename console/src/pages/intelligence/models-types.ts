@@ -1,38 +1,18 @@
 // Shapes of the scoring API (/api/intelligence/models, churn-risk, value-potential, customers/:id/scores).
+// Kinds and the shapes the server shares come from its scoring.shared.ts.
 
-export const MODEL_KINDS = ['clv', 'churn'] as const;
-export type ModelKind = (typeof MODEL_KINDS)[number];
+import type * as shared from '../../../../src/modules/intelligence/scoring/scoring.shared';
+import type { ModelKind, ModelRunStatus, ModelRunTrigger, Quadrant } from '../../../../src/modules/intelligence/scoring/scoring.shared';
+import type { Page } from '../../api/types';
+import type { Wire } from '../../api/wire';
 
-export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
-
-export const QUADRANTS = [
-  'high_value_high_potential',
-  'high_potential_mid_spend',
-  'high_potential_low_spend',
-  'high_value_low_potential',
-  'low_value_low_potential',
-] as const;
-export type Quadrant = (typeof QUADRANTS)[number];
-
-export const CHURN_FEATURES = [
-  'recency_days',
-  'tenure_days',
-  'orders_365d',
-  'spend_365d_yuan',
-  'trend_90d',
-  'overdue_ratio',
-  'refund_rate',
-  'tickets_90d',
-  'events_30d',
-  'messages_90d',
-] as const;
+export { type ModelKind, QUADRANTS, type Quadrant } from '../../../../src/modules/intelligence/scoring/scoring.shared';
 
 export interface ModelRun<D = Record<string, unknown>> {
   id: string;
   kind: ModelKind;
-  status: RunStatus;
-  trigger: 'schedule' | 'manual' | 'cli' | 'demo' | 'test';
+  status: ModelRunStatus;
+  trigger: ModelRunTrigger;
   requestedBy: string | null;
   createdAt: string;
   startedAt: string | null;
@@ -41,12 +21,7 @@ export interface ModelRun<D = Record<string, unknown>> {
   error: string | null;
 }
 
-export interface HoldoutBucket {
-  frequency: string;
-  customers: number;
-  predicted: number;
-  actual: number;
-}
+export type HoldoutBucket = shared.HoldoutBucket;
 
 export interface ClvDiagnostics {
   calibrationEnd: string;
@@ -69,17 +44,7 @@ export interface ClvDiagnostics {
   seconds: { total: number };
 }
 
-export interface ChurnDiagnostics {
-  trainingCutoff: string;
-  horizonDays: number;
-  activeWithinDays: number;
-  training: { customers: number; churnRate: number };
-  heldOut: { customers: number; churnRate: number; auc: number; accuracy: number; majorityAccuracy: number };
-  scored: number;
-  meanRisk: number;
-  coefficients: { feature: string; coefficient: number }[];
-  seconds: { total: number };
-}
+export type ChurnDiagnostics = shared.ChurnDiagnostics;
 
 export interface KindStatus<D> {
   latest: ModelRun<D> | null;
@@ -91,80 +56,25 @@ export interface ModelsOverview {
   churn: KindStatus<ChurnDiagnostics>;
 }
 
-export interface ChurnFactor {
-  feature: string;
-  value: number | null;
-  contribution: number;
-}
+export type ChurnFactor = shared.ChurnFactorView;
 
-export interface ChurnRiskItem {
-  customerId: string;
-  displayName: string;
-  risk: number;
-  value12mFen: number;
-  priority: number;
-  clv12mFen: number | null;
-  tier: string | null;
-  factors: ChurnFactor[];
-  scoredAt: string;
-}
+export type ChurnRiskItem = Wire<shared.ChurnRiskItem>;
 
-export interface ChurnRiskResult {
-  items: ChurnRiskItem[];
-  total: number;
-  page: number;
-  pageSize: number;
+export interface ChurnRiskResult extends Page<ChurnRiskItem> {
   masked: boolean;
 }
 
-export interface ValuePotentialOverview {
-  customers: number;
-  quadrants: { quadrant: Quadrant; customers: number; value12mFen: number; clv12mFen: number }[];
-  sample: { value12mFen: number; clv12mFen: number; potentialIndex: number; quadrant: Quadrant }[];
-  scoredAt: string | null;
+export type ValuePotentialOverview = Wire<shared.ValuePotentialSummary> & {
   thresholds: { highValuePercentile: number; lowValuePercentile: number; highPotentialPercentile: number };
-}
+};
 
-export interface ValuePotentialItem {
-  customerId: string;
-  displayName: string;
-  value12mFen: number;
-  clv12mFen: number;
-  valuePercentile: number;
-  clvPercentile: number;
-  potentialIndex: number;
-  quadrant: Quadrant;
-  pAlive: number;
-  expectedPurchases90d: number;
-}
+export type ValuePotentialItem = shared.ValuePotentialItem;
 
-export interface ValuePotentialResult {
-  items: ValuePotentialItem[];
-  total: number;
-  page: number;
-  pageSize: number;
+export interface ValuePotentialResult extends Page<ValuePotentialItem> {
   masked: boolean;
 }
 
-export interface CustomerScores {
-  rootId: string;
-  clv: {
-    pAlive: number;
-    expectedPurchases30d: number;
-    expectedPurchases90d: number;
-    expectedPurchases365d: number;
-    expectedSpendFen: number;
-    clv12mFen: number;
-    value12mFen: number;
-    potentialIndex: number;
-    quadrant: Quadrant;
-    frequency: number;
-    recencyDays: number;
-    ageDays: number;
-    scoredAt: string;
-  } | null;
-  churn: { risk: number; value12mFen: number; factors: ChurnFactor[]; scoredAt: string } | null;
-}
+export type CustomerScores = Wire<shared.CustomerScores> & { rootId: string };
 
 /** `intelligence.scoring` settings, as GET/PUT /api/intelligence/scoring/settings carry them. */
 export interface ScoringSettings {

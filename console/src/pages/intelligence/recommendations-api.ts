@@ -1,54 +1,24 @@
-// Shapes of the recommendations API.
+// Shapes of the recommendations API; modes and the shapes the server shares come from its recommendations.shared.ts.
 
-export const SERVING_MODES = ['personalised', 'popular'] as const;
-export type ServingMode = (typeof SERVING_MODES)[number];
-export const SERVING_REASONS = ['model', 'emergency_stop', 'no_history', 'no_model'] as const;
-export type ServingReason = (typeof SERVING_REASONS)[number];
+import type * as recommendations from '../../../../src/modules/intelligence/recommendations/recommendations.shared';
+import type { Wire } from '../../api/wire';
 
-export interface ServedRecommendations {
-  customerId: string;
-  mode: ServingMode;
-  reason: ServingReason;
-  crossSell: boolean;
-  modelId: string | null;
-  items: { sku: string; name: string }[];
-}
+export {
+  type ListMetrics,
+  type ModeMetrics,
+  SERVING_MODES,
+  SERVING_REASONS,
+  type ServedRecommendations,
+  type ServingMode,
+  type ServingReason,
+} from '../../../../src/modules/intelligence/recommendations/recommendations.shared';
 
-export interface ListMetrics {
-  hitRate: number | null;
-  coverage: number | null;
-  gini: number | null;
-  intraListDiversity: number | null;
-}
-
-export interface ModeMetrics {
-  personalised: ListMetrics;
-  popular: ListMetrics;
-}
-
-export interface RecommendationModel {
-  id: string;
-  trainedAt: string;
-  trainedBy: string;
-  baskets: number;
-  items: number;
-  pairs: number;
-  maxNeighbours: number;
-  seconds: number;
-  metrics: { k: number; customers: number; crossSell: ModeMetrics; nextProducts: ModeMetrics } | null;
-}
-
-export interface SwitchChange {
-  id: string;
-  stopped: boolean;
-  reason: string;
-  at: string;
-  by: string;
-}
+export type RecommendationModel = Wire<recommendations.ModelSummary>;
+export type SwitchChange = Wire<recommendations.SwitchChange>;
 
 export interface RecommendationsOverview {
   model: RecommendationModel | null;
   trainings: RecommendationModel[];
-  switch: { stopped: boolean; at: string | null; by: string | null; reason: string | null };
+  switch: Wire<recommendations.SwitchState>;
   history: SwitchChange[];
 }

@@ -1,11 +1,10 @@
-import { Alert, Drawer, Table, Tabs, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { Alert, Drawer, Tabs, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../api/client';
 import type { Page } from '../../api/types';
-import { useApi } from '../../api/use-api';
-import { ErrorAlert } from '../../components/error-alert';
+import { usePagedApi } from '../../api/use-paged-api';
+import { ServerPagedTable } from '../../components/server-paged-table';
 import { formatDateTime } from '../../format/date';
 import { formatFen } from '../../format/money';
 import { useSession } from '../../session/session-context';
@@ -15,81 +14,67 @@ import { describeEvidence } from './tags-why';
 
 const TaggedCustomers = ({ tagId }: { tagId: string }) => {
   const { t } = useTranslation();
-  const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
-  const { data, error, loading } = useApi(
-    () => api.get<Page<TaggedCustomer> & { masked: boolean }>(`/api/tags/${encodeURIComponent(tagId)}/customers`, paging),
-    [tagId, paging.page, paging.pageSize],
+  const list = usePagedApi(
+    (paging) => api.get<Page<TaggedCustomer> & { masked: boolean }>(`/api/tags/${encodeURIComponent(tagId)}/customers`, paging),
+    [tagId],
   );
   return (
-    <>
-      <ErrorAlert error={error} />
-      <Table<TaggedCustomer>
-        size="small"
-        rowKey="id"
-        loading={loading}
-        dataSource={data?.items ?? []}
-        data-testid="tag-customers"
-        onChange={(p) => setPaging({ page: p.current ?? 1, pageSize: p.pageSize ?? 20 })}
-        pagination={{ current: paging.page, pageSize: paging.pageSize, total: data?.total ?? 0, showTotal: (n) => t('common.total', { count: n }) }}
-        columns={[
-          {
-            title: t('customers.displayName'),
-            dataIndex: 'displayName',
-            render: (name: string, c) => (
-              <Link to={`/customers/${encodeURIComponent(c.id)}`}>
-                <CustomerNameText customer={{ id: c.id, displayName: name }} />
-              </Link>
-            ),
-          },
-          { title: t('customers.phone'), dataIndex: 'phone', render: (v: string | null) => v ?? '—' },
-          { title: t('customers.orderCount'), dataIndex: 'orderCount', align: 'right' },
-          { title: t('customers.totalSpent'), dataIndex: 'totalSpentFen', align: 'right', render: formatFen },
-          { title: t('tags.assignedAt'), dataIndex: 'assignedAt', render: formatDateTime },
-        ]}
-      />
-    </>
+    <ServerPagedTable<TaggedCustomer>
+      list={list}
+      size="small"
+      rowKey="id"
+      data-testid="tag-customers"
+      columns={[
+        {
+          title: t('customers.displayName'),
+          dataIndex: 'displayName',
+          render: (name: string, c) => (
+            <Link to={`/customers/${encodeURIComponent(c.id)}`}>
+              <CustomerNameText customer={{ id: c.id, displayName: name }} />
+            </Link>
+          ),
+        },
+        { title: t('customers.phone'), dataIndex: 'phone', render: (v: string | null) => v ?? '—' },
+        { title: t('customers.orderCount'), dataIndex: 'orderCount', align: 'right' },
+        { title: t('customers.totalSpent'), dataIndex: 'totalSpentFen', align: 'right', render: formatFen },
+        { title: t('tags.assignedAt'), dataIndex: 'assignedAt', render: formatDateTime },
+      ]}
+    />
   );
 };
 
 export const TagHistoryTable = ({ url, showTag = false }: { url: string; showTag?: boolean }) => {
   const { t } = useTranslation();
-  const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
-  const { data, error, loading } = useApi(() => api.get<Page<TagHistoryEntry>>(url, paging), [url, paging.page, paging.pageSize]);
+  const list = usePagedApi((paging) => api.get<Page<TagHistoryEntry>>(url, paging), [url]);
   return (
-    <>
-      <ErrorAlert error={error} />
-      <Table<TagHistoryEntry>
-        size="small"
-        rowKey="id"
-        loading={loading}
-        dataSource={data?.items ?? []}
-        data-testid="tag-history"
-        onChange={(p) => setPaging({ page: p.current ?? 1, pageSize: p.pageSize ?? 20 })}
-        pagination={{ current: paging.page, pageSize: paging.pageSize, total: data?.total ?? 0, showTotal: (n) => t('common.total', { count: n }) }}
-        columns={[
-          { title: t('tags.at'), dataIndex: 'at', render: formatDateTime, width: 150 },
-          ...(showTag ? [{ title: t('tags.tag'), dataIndex: 'tagName' }] : []),
-          {
-            title: t('tags.action'),
-            dataIndex: 'action',
-            render: (a: string) => <Tag color={a === 'add' ? 'green' : 'red'}>{t(`tags.actions.${a}`)}</Tag>,
-          },
-          {
-            title: t('tags.customer'),
-            dataIndex: 'customerId',
-            render: (id: string) => <Link to={`/customers/${encodeURIComponent(id)}`}>{id}</Link>,
-          },
-          { title: t('tags.by'), dataIndex: 'actorLabel', render: (label: string, h) => `${t(`tags.actorTypes.${h.actorType}`)} · ${label}` },
-          {
-            title: t('tags.why'),
-            dataIndex: 'reason',
-            render: (reason: string | null, h) => (
-              <Typography.Text>{[reason, describeEvidence(t, h.evidence)].filter(Boolean).join(' — ') || '—'}</Typography.Text>
-            ),
-          },
-        ]}
-      />
-    </>
+    <ServerPagedTable<TagHistoryEntry>
+      list={list}
+      size="small"
+      rowKey="id"
+      data-testid="tag-history"
+      columns={[
+        { title: t('tags.at'), dataIndex: 'at', render: formatDateTime, width: 150 },
+        ...(showTag ? [{ title: t('tags.tag'), dataIndex: 'tagName' }] : []),
+        {
+          title: t('tags.action'),
+          dataIndex: 'action',
+          render: (a: string) => <Tag color={a === 'add' ? 'green' : 'red'}>{t(`tags.actions.${a}`)}</Tag>,
+        },
+        {
+          title: t('tags.customer'),
+          dataIndex: 'customerId',
+          render: (id: string) => <Link to={`/customers/${encodeURIComponent(id)}`}>{id}</Link>,
+        },
+        { title: t('tags.by'), dataIndex: 'actorLabel', render: (label: string, h) => `${t(`tags.actorTypes.${h.actorType}`)} · ${label}` },
+        {
+          title: t('tags.why'),
+          dataIndex: 'reason',
+          render: (reason: string | null, h) => (
+            <Typography.Text>{[reason, describeEvidence(t, h.evidence)].filter(Boolean).join(' — ') || '—'}</Typography.Text>
+          ),
+        },
+      ]}
+    />
   );
 };
 

@@ -1,38 +1,27 @@
-// Shapes of the segmentation API (src/modules/intelligence/segmentation/segmentation.routes.ts).
+// Shapes of the segmentation API (src/modules/intelligence/segmentation/segmentation.routes.ts); names,
+// presets and the shapes the server shares come from its segmentation.shared.ts.
 
-export const SCHEME_PRESETS = ['annual_review', 'loyalty_study'] as const;
-export type SchemePreset = (typeof SCHEME_PRESETS)[number];
+import type * as segmentation from '../../../../src/modules/intelligence/segmentation/segmentation.shared';
+import { type LifecycleStage, presetTiers, type SchemePreset } from '../../../../src/modules/intelligence/segmentation/segmentation.shared';
+import type { Wire } from '../../api/wire';
+
+export {
+  LIFECYCLE_STAGES,
+  type LifecycleStage,
+  RUN_TRIGGERS,
+  type RunTrigger,
+  SCHEME_PRESETS,
+  type SchemePreset,
+  type TierSchemeConfig,
+} from '../../../../src/modules/intelligence/segmentation/segmentation.shared';
 
 /** Tiers of both presets (keys are unique per preset; `potential` exists in both with different labels). */
 export const PRESET_TIERS: Record<SchemePreset, readonly string[]> = {
-  annual_review: ['strategic', 'potential', 'dormant'],
-  loyalty_study: ['high_value', 'potential', 'regular', 'churn_risk'],
+  annual_review: presetTiers('annual_review'),
+  loyalty_study: presetTiers('loyalty_study'),
 };
 
-/** Funnel order: from newest to lost. */
-export const LIFECYCLE_STAGES = ['new', 'active', 'won_back', 'dormant', 'churned'] as const;
-export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
-
-export const RUN_TRIGGERS = ['schedule', 'manual', 'cli', 'demo'] as const;
-export type RunTrigger = (typeof RUN_TRIGGERS)[number];
-
-export interface TierSchemeConfig {
-  upperFen: number;
-  lowerFen: number;
-  inactiveDays: number;
-  spendWindowDays: number;
-}
-
-export interface TierScheme {
-  id: string;
-  preset: SchemePreset;
-  active: boolean;
-  config: TierSchemeConfig;
-  defaults: TierSchemeConfig;
-  tiers: string[];
-  updatedAt: string;
-  updatedBy: string | null;
-}
+export type TierScheme = Wire<segmentation.TierScheme>;
 
 export interface SegmentationSettings {
   rfm: { windowDays: number | null; buckets: 4 | 5 };
@@ -40,31 +29,7 @@ export interface SegmentationSettings {
   schedule: { enabled: boolean; cron: string };
 }
 
-export interface RunSummary {
-  tiers: { tier: string; customers: number }[];
-  movement: { fromSchemeId: string | null; fromTier: string | null; toTier: string; customers: number }[];
-  stages: { stage: LifecycleStage; customers: number }[];
-  stageMovement: { fromStage: LifecycleStage | null; toStage: LifecycleStage; customers: number }[];
-  heatmap: { r: number; f: number; customers: number; avgMonetaryFen: number }[];
-}
-
-export interface SegmentationRun {
-  id: string;
-  trigger: RunTrigger;
-  triggeredBy: string | null;
-  asOf: string;
-  startedAt: string;
-  finishedAt: string;
-  schemeId: string;
-  scheme: { preset: string; config: Record<string, number> };
-  settings: { rfm: { windowDays: number | null; buckets: number }; lifecycle: Record<string, number> };
-  customers: number;
-  scored: number;
-  tierChanges: number;
-  stageChanges: number;
-  cutPoints: { recency: number[]; frequency: number[]; monetary: number[] };
-  summary: RunSummary;
-}
+export type SegmentationRun = Wire<segmentation.RunRecord>;
 
 export interface ValueDashboard {
   latest: SegmentationRun | null;

@@ -1,27 +1,23 @@
-import { Alert, Card, Col, Empty, Progress, Row, Space, Spin, Statistic, Table, Typography } from 'antd';
+import { Alert, Card, Col, Empty, Progress, Row, Space, Spin, Statistic, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router-dom';
 import { api } from '../../api/client';
 import { useApi } from '../../api/use-api';
+import { usePagedApi } from '../../api/use-paged-api';
 import { ErrorAlert } from '../../components/error-alert';
+import { ServerPagedTable } from '../../components/server-paged-table';
 import { formatDateTime } from '../../format/date';
 import { formatFen, formatPercent } from '../../format/money';
-import { CustomerNameText } from '../customers/customer-name-text';
 import { QUADRANTS, type Quadrant, type ValuePotentialItem, type ValuePotentialOverview, type ValuePotentialResult } from './models-types';
+import { scoredCustomerColumn } from './scored-customer-column';
 import { QUADRANT_COLORS, ValuePotentialChart } from './value-potential-chart';
 
 /** Value × potential (价值 × 潜力): where customers are now and where the CLV model expects them. */
 export const ValuePotentialPage = () => {
   const { t } = useTranslation();
   const [quadrant, setQuadrant] = useState<Quadrant>('high_potential_mid_spend');
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
   const overview = useApi(() => api.get<ValuePotentialOverview>('/api/intelligence/value-potential'), []);
-  const list = useApi(
-    () => api.get<ValuePotentialResult>('/api/intelligence/value-potential/customers', { quadrant, page, pageSize }),
-    [quadrant, page, pageSize],
-  );
+  const list = usePagedApi((paging) => api.get<ValuePotentialResult>('/api/intelligence/value-potential/customers', { quadrant, ...paging }), [quadrant]);
   const data = overview.data;
 
   return (
@@ -56,7 +52,7 @@ export const ValuePotentialPage = () => {
                     size="small"
                     onClick={() => {
                       setQuadrant(q);
-                      setPage(1);
+                      list.firstPage();
                     }}
                     style={{ borderColor: selected ? QUADRANT_COLORS[q] : undefined, borderWidth: selected ? 2 : 1 }}
                     data-testid={`quadrant-${q}`}
@@ -78,34 +74,14 @@ export const ValuePotentialPage = () => {
       )}
       <Card title={t(`scoring.quadrants.${quadrant}`)}>
         <Typography.Paragraph type="secondary">{t(`scoring.quadrantHints.${quadrant}`)}</Typography.Paragraph>
-        <ErrorAlert error={list.error} />
         {list.data?.masked && <Alert type="info" showIcon title={t('customers.maskedNotice')} style={{ marginBottom: 12 }} />}
-        <Table<ValuePotentialItem>
+        <ServerPagedTable<ValuePotentialItem>
+          list={list}
+          showSizeChanger
           rowKey="customerId"
-          loading={list.loading}
-          dataSource={list.data?.items ?? []}
           data-testid="value-potential-table"
-          pagination={{
-            current: page,
-            pageSize,
-            total: list.data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (count) => t('common.total', { count }),
-            onChange: (p, s) => {
-              setPage(s === pageSize ? p : 1);
-              setPageSize(s);
-            },
-          }}
           columns={[
-            {
-              title: t('scoring.customer'),
-              dataIndex: 'displayName',
-              render: (name: string, row) => (
-                <Link to={`/customers/${encodeURIComponent(row.customerId)}?tab=scores`}>
-                  <CustomerNameText customer={{ id: row.customerId, displayName: name }} />
-                </Link>
-              ),
-            },
+            scoredCustomerColumn<ValuePotentialItem>(t),
             { title: t('scoring.potentialIndex'), dataIndex: 'potentialIndex', align: 'right' },
             { title: t('scoring.value12m'), dataIndex: 'value12mFen', align: 'right', render: (v: number) => formatFen(v) },
             { title: t('scoring.clv12m'), dataIndex: 'clv12mFen', align: 'right', render: (v: number) => formatFen(v) },

@@ -1,4 +1,9 @@
+import type * as loyalty from '../../../../src/modules/loyalty/loyalty.shared';
+import type { InvitationStatus } from '../../../../src/modules/loyalty/loyalty.shared';
 import { api } from '../../api/client';
+import type { Wire } from '../../api/wire';
+
+export { INVITATION_TRANSITIONS, type InvitationStatus } from '../../../../src/modules/loyalty/loyalty.shared';
 
 export type TierName = { 'zh-CN': string; en: string };
 export interface Tier {
@@ -66,33 +71,8 @@ export interface MemberDetail {
   tierChanges: { id: string; from: string | null; to: string; reason: string; growth: number; at: string }[];
   redemptions: { id: string; benefitName: string; code: string; points: number; createdAt: string }[];
 }
-export interface Benefit {
-  id: string;
-  name: string;
-  provider: 'own' | 'partner';
-  partnerName: string | null;
-  pointsPrice: number;
-  minTier: string | null;
-  stockTotal: number;
-  stockLeft: number;
-  validFrom: string | null;
-  validUntil: string | null;
-  terms: string;
-  active: boolean;
-}
-export interface Grant {
-  id: string;
-  title: string;
-  reason: string;
-  pointsEach: number;
-  targetCount: number;
-  totalPoints: number;
-  status: 'pending_approval' | 'approved' | 'rejected' | 'running' | 'done';
-  requestedByLabel: string;
-  createdAt: string;
-  granted: number;
-}
-export type InvitationStatus = 'invited' | 'signed_up' | 'participated' | 'declined';
+export type Benefit = Wire<loyalty.Benefit>;
+export type Grant = Wire<loyalty.BulkGrant>;
 export interface Cocreation {
   id: string;
   title: string;
@@ -118,13 +98,6 @@ export interface Invitation {
   invitedAt: string;
   updatedAt: string;
 }
-/** Where an invitation may go next (the server enforces the same). */
-export const INVITATION_TRANSITIONS: Record<InvitationStatus, InvitationStatus[]> = {
-  invited: ['signed_up', 'participated', 'declined'],
-  signed_up: ['participated', 'declined', 'invited'],
-  participated: ['signed_up'],
-  declined: ['invited', 'signed_up'],
-};
 export type BenefitInput = Omit<Benefit, 'id' | 'stockLeft' | 'active'> & { active?: boolean };
 export interface ReconcileReport {
   ok: boolean;

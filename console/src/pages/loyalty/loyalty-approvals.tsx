@@ -1,9 +1,10 @@
 import { CheckOutlined, CloseOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Form, Input, InputNumber, Modal, Progress, Space, Table, Tag } from 'antd';
+import { App, Button, Form, Input, InputNumber, Progress, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/use-api';
 import { ErrorAlert } from '../../components/error-alert';
+import { FormModal } from '../../components/form-modal';
 import { formatDateTime } from '../../format/date';
 import { errorMessage } from '../../i18n/error-message';
 import { useSession } from '../../session/session-context';
@@ -17,48 +18,31 @@ const STATUS_COLOR: Record<Grant['status'], string> = {
   done: 'green',
 };
 
+type GrantForm = { title: string; reason: string; pointsEach: number; customerIds: string };
+
 const NewGrantModal = ({ open, onClose }: { open: boolean; onClose: (changed: boolean) => void }) => {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [form] = Form.useForm<{ title: string; reason: string; pointsEach: number; customerIds: string }>();
-  const [saving, setSaving] = useState(false);
-  const submit = async () => {
-    const v = await form.validateFields();
-    setSaving(true);
-    try {
-      const { grant } = await loyaltyApi.createGrant({ ...v, customerIds: v.customerIds.split(/[\s,]+/).filter(Boolean) });
-      message.success(grant.status === 'pending_approval' ? t('loyalty.grants.awaiting') : t('loyalty.grants.done', { count: grant.granted }));
-      onClose(true);
-    } catch (reason) {
-      message.error(errorMessage(t, reason));
-    } finally {
-      setSaving(false);
-    }
+  const [form] = Form.useForm<GrantForm>();
+  const save = async (v: GrantForm) => {
+    const { grant } = await loyaltyApi.createGrant({ ...v, customerIds: v.customerIds.split(/[\s,]+/).filter(Boolean) });
+    message.success(grant.status === 'pending_approval' ? t('loyalty.grants.awaiting') : t('loyalty.grants.done', { count: grant.granted }));
   };
   return (
-    <Modal
-      open={open}
-      title={t('loyalty.grants.create')}
-      onCancel={() => onClose(false)}
-      onOk={() => submit().catch(() => undefined)}
-      confirmLoading={saving}
-      destroyOnHidden
-    >
-      <Form form={form} layout="vertical">
-        <Form.Item name="title" label={t('loyalty.grants.title')} rules={[{ required: true }]}>
-          <Input maxLength={120} data-testid="grant-title" />
-        </Form.Item>
-        <Form.Item name="reason" label={t('loyalty.grants.reason')} rules={[{ required: true }]}>
-          <Input maxLength={200} data-testid="grant-reason" />
-        </Form.Item>
-        <Form.Item name="pointsEach" label={t('loyalty.grants.pointsEach')} rules={[{ required: true }]}>
-          <InputNumber min={1} precision={0} style={{ width: '100%' }} data-testid="grant-points" />
-        </Form.Item>
-        <Form.Item name="customerIds" label={t('loyalty.grants.customers')} extra={t('loyalty.grants.customersHelp')} rules={[{ required: true }]}>
-          <Input.TextArea rows={4} data-testid="grant-customers" />
-        </Form.Item>
-      </Form>
-    </Modal>
+    <FormModal open={open} title={t('loyalty.grants.create')} form={form} onSave={save} onClose={onClose}>
+      <Form.Item name="title" label={t('loyalty.grants.title')} rules={[{ required: true }]}>
+        <Input maxLength={120} data-testid="grant-title" />
+      </Form.Item>
+      <Form.Item name="reason" label={t('loyalty.grants.reason')} rules={[{ required: true }]}>
+        <Input maxLength={200} data-testid="grant-reason" />
+      </Form.Item>
+      <Form.Item name="pointsEach" label={t('loyalty.grants.pointsEach')} rules={[{ required: true }]}>
+        <InputNumber min={1} precision={0} style={{ width: '100%' }} data-testid="grant-points" />
+      </Form.Item>
+      <Form.Item name="customerIds" label={t('loyalty.grants.customers')} extra={t('loyalty.grants.customersHelp')} rules={[{ required: true }]}>
+        <Input.TextArea rows={4} data-testid="grant-customers" />
+      </Form.Item>
+    </FormModal>
   );
 };
 

@@ -5,8 +5,8 @@ import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/use-api';
-import { applyFieldErrors } from '../../components/apply-field-errors';
 import { ErrorAlert } from '../../components/error-alert';
+import { FormModal } from '../../components/form-modal';
 import { formatDate } from '../../format/date';
 import { errorMessage } from '../../i18n/error-message';
 import { useSession } from '../../session/session-context';
@@ -30,28 +30,18 @@ const BenefitModal = ({ open, benefit, onClose }: { open: boolean; benefit?: Ben
   const { message } = App.useApp();
   const [form] = Form.useForm<BenefitForm>();
   const settings = useApi(() => loyaltyApi.settings(), []);
-  const [saving, setSaving] = useState(false);
   const provider = Form.useWatch('provider', form);
-  const submit = async () => {
-    const { validity, ...v } = await form.validateFields();
-    setSaving(true);
-    try {
-      const body = {
-        ...v,
-        partnerName: v.partnerName ?? null,
-        minTier: v.minTier ?? null,
-        validFrom: validity?.[0] ? validity[0].startOf('day').toISOString() : null,
-        validUntil: validity?.[1] ? validity[1].endOf('day').toISOString() : null,
-      };
-      if (benefit) await loyaltyApi.updateBenefit(benefit.id, body);
-      else await loyaltyApi.createBenefit(body);
-      message.success(t(benefit ? 'loyalty.benefits.saved' : 'loyalty.benefits.created'));
-      onClose(true);
-    } catch (reason) {
-      if (!applyFieldErrors(form, reason, ['name', 'partnerName', 'pointsPrice', 'stockTotal', 'terms'])) message.error(errorMessage(t, reason));
-    } finally {
-      setSaving(false);
-    }
+  const save = async ({ validity, ...v }: BenefitForm) => {
+    const body = {
+      ...v,
+      partnerName: v.partnerName ?? null,
+      minTier: v.minTier ?? null,
+      validFrom: validity?.[0] ? validity[0].startOf('day').toISOString() : null,
+      validUntil: validity?.[1] ? validity[1].endOf('day').toISOString() : null,
+    };
+    if (benefit) await loyaltyApi.updateBenefit(benefit.id, body);
+    else await loyaltyApi.createBenefit(body);
+    message.success(t(benefit ? 'loyalty.benefits.saved' : 'loyalty.benefits.created'));
   };
   const tiers = settings.data?.settings.tiers ?? [];
   const initial: Partial<BenefitForm> = benefit
@@ -71,55 +61,55 @@ const BenefitModal = ({ open, benefit, onClose }: { open: boolean; benefit?: Ben
       }
     : { provider: 'own', pointsPrice: 100, stockTotal: 100, active: true };
   return (
-    <Modal
+    <FormModal
       open={open}
       title={benefit ? t('loyalty.benefits.edit', { name: benefit.name }) : t('loyalty.benefits.create')}
-      onCancel={() => onClose(false)}
-      onOk={() => submit().catch(() => undefined)}
-      confirmLoading={saving}
-      destroyOnHidden
+      form={form}
+      initialValues={initial}
+      preserve={false}
+      onSave={save}
+      onClose={onClose}
+      fieldErrors={['name', 'partnerName', 'pointsPrice', 'stockTotal', 'terms']}
     >
-      <Form form={form} layout="vertical" initialValues={initial} preserve={false}>
-        <Form.Item name="name" label={t('loyalty.benefits.name')} rules={[{ required: true }]}>
-          <Input maxLength={120} data-testid="benefit-name" />
+      <Form.Item name="name" label={t('loyalty.benefits.name')} rules={[{ required: true }]}>
+        <Input maxLength={120} data-testid="benefit-name" />
+      </Form.Item>
+      <Form.Item name="provider" label={t('loyalty.benefits.provider')}>
+        <Select
+          options={[
+            { value: 'own', label: t('loyalty.benefits.own') },
+            { value: 'partner', label: t('loyalty.benefits.partner') },
+          ]}
+        />
+      </Form.Item>
+      {provider === 'partner' && (
+        <Form.Item name="partnerName" label={t('loyalty.benefits.partnerName')} rules={[{ required: true }]}>
+          <Input maxLength={120} />
         </Form.Item>
-        <Form.Item name="provider" label={t('loyalty.benefits.provider')}>
-          <Select
-            options={[
-              { value: 'own', label: t('loyalty.benefits.own') },
-              { value: 'partner', label: t('loyalty.benefits.partner') },
-            ]}
-          />
+      )}
+      <Space>
+        <Form.Item name="pointsPrice" label={t('loyalty.benefits.price')} rules={[{ required: true }]}>
+          <InputNumber min={0} precision={0} data-testid="benefit-price" />
         </Form.Item>
-        {provider === 'partner' && (
-          <Form.Item name="partnerName" label={t('loyalty.benefits.partnerName')} rules={[{ required: true }]}>
-            <Input maxLength={120} />
-          </Form.Item>
-        )}
-        <Space>
-          <Form.Item name="pointsPrice" label={t('loyalty.benefits.price')} rules={[{ required: true }]}>
-            <InputNumber min={0} precision={0} data-testid="benefit-price" />
-          </Form.Item>
-          <Form.Item name="stockTotal" label={t('loyalty.benefits.stockTotal')} rules={[{ required: true }]}>
-            <InputNumber min={0} precision={0} data-testid="benefit-stock" />
-          </Form.Item>
-          <Form.Item name="minTier" label={t('loyalty.benefits.minTier')}>
-            <Select allowClear style={{ width: 140 }} options={tiers.map((x) => ({ value: x.code, label: tierLabel(tiers, x.code, i18n.language) }))} />
-          </Form.Item>
-        </Space>
-        <Space align="start">
-          <Form.Item name="validity" label={t('loyalty.benefits.validity')} extra={t('loyalty.benefits.validityHelp')}>
-            <DatePicker.RangePicker allowEmpty={[true, true]} data-testid="benefit-validity" />
-          </Form.Item>
-          <Form.Item name="active" label={t('loyalty.benefits.active')} valuePropName="checked">
-            <Switch data-testid="benefit-active" />
-          </Form.Item>
-        </Space>
-        <Form.Item name="terms" label={t('loyalty.benefits.terms')} rules={[{ required: true }]}>
-          <Input.TextArea rows={3} maxLength={4000} data-testid="benefit-terms" />
+        <Form.Item name="stockTotal" label={t('loyalty.benefits.stockTotal')} rules={[{ required: true }]}>
+          <InputNumber min={0} precision={0} data-testid="benefit-stock" />
         </Form.Item>
-      </Form>
-    </Modal>
+        <Form.Item name="minTier" label={t('loyalty.benefits.minTier')}>
+          <Select allowClear style={{ width: 140 }} options={tiers.map((x) => ({ value: x.code, label: tierLabel(tiers, x.code, i18n.language) }))} />
+        </Form.Item>
+      </Space>
+      <Space align="start">
+        <Form.Item name="validity" label={t('loyalty.benefits.validity')} extra={t('loyalty.benefits.validityHelp')}>
+          <DatePicker.RangePicker allowEmpty={[true, true]} data-testid="benefit-validity" />
+        </Form.Item>
+        <Form.Item name="active" label={t('loyalty.benefits.active')} valuePropName="checked">
+          <Switch data-testid="benefit-active" />
+        </Form.Item>
+      </Space>
+      <Form.Item name="terms" label={t('loyalty.benefits.terms')} rules={[{ required: true }]}>
+        <Input.TextArea rows={3} maxLength={4000} data-testid="benefit-terms" />
+      </Form.Item>
+    </FormModal>
   );
 };
 

@@ -1,11 +1,11 @@
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, DatePicker, Form, Input, InputNumber, Modal, Select, Space, Table, Tag } from 'antd';
+import { App, Button, DatePicker, Form, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/use-api';
-import { applyFieldErrors } from '../../components/apply-field-errors';
 import { ErrorAlert } from '../../components/error-alert';
+import { FormModal } from '../../components/form-modal';
 import { formatDate, formatDateTime } from '../../format/date';
 import { errorMessage } from '../../i18n/error-message';
 import { useSession } from '../../session/session-context';
@@ -28,24 +28,14 @@ const CocreationModal = ({ open, cocreation, onClose }: { open: boolean; cocreat
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<CocreationForm>();
-  const [saving, setSaving] = useState(false);
-  const submit = async () => {
-    const { startsAt, inviteCount, ...v } = await form.validateFields();
-    setSaving(true);
-    try {
-      const body = { ...v, description: v.description ?? '', startsAt: startsAt ? startsAt.toISOString() : null, capacity: v.capacity ?? null };
-      if (cocreation) {
-        await loyaltyApi.updateCocreation(cocreation.id, body);
-        message.success(t('loyalty.cocreation.saved'));
-      } else {
-        const r = await loyaltyApi.createCocreation({ ...body, inviteTier: 'close_friend', inviteCount: inviteCount ?? 0 });
-        message.success(t('loyalty.cocreation.invited', { count: r.invited }));
-      }
-      onClose(true);
-    } catch (reason) {
-      if (!applyFieldErrors(form, reason, ['title', 'capacity', 'description'])) message.error(errorMessage(t, reason));
-    } finally {
-      setSaving(false);
+  const save = async ({ startsAt, inviteCount, ...v }: CocreationForm) => {
+    const body = { ...v, description: v.description ?? '', startsAt: startsAt ? startsAt.toISOString() : null, capacity: v.capacity ?? null };
+    if (cocreation) {
+      await loyaltyApi.updateCocreation(cocreation.id, body);
+      message.success(t('loyalty.cocreation.saved'));
+    } else {
+      const r = await loyaltyApi.createCocreation({ ...body, inviteTier: 'close_friend', inviteCount: inviteCount ?? 0 });
+      message.success(t('loyalty.cocreation.invited', { count: r.invited }));
     }
   };
   const initial: Partial<CocreationForm> = cocreation
@@ -58,39 +48,39 @@ const CocreationModal = ({ open, cocreation, onClose }: { open: boolean; cocreat
       }
     : { kind: 'product_test', inviteCount: 20 };
   return (
-    <Modal
+    <FormModal
       open={open}
       title={cocreation ? t('loyalty.cocreation.edit', { title: cocreation.title }) : t('loyalty.cocreation.create')}
-      onCancel={() => onClose(false)}
-      onOk={() => submit().catch(() => undefined)}
-      confirmLoading={saving}
-      destroyOnHidden
+      form={form}
+      initialValues={initial}
+      preserve={false}
+      onSave={save}
+      onClose={onClose}
+      fieldErrors={['title', 'capacity', 'description']}
     >
-      <Form form={form} layout="vertical" initialValues={initial} preserve={false}>
-        <Form.Item name="title" label={t('loyalty.cocreation.title')} rules={[{ required: true }]}>
-          <Input maxLength={120} data-testid="cocreation-title" />
+      <Form.Item name="title" label={t('loyalty.cocreation.title')} rules={[{ required: true }]}>
+        <Input maxLength={120} data-testid="cocreation-title" />
+      </Form.Item>
+      <Form.Item name="kind" label={t('loyalty.cocreation.kind')}>
+        <Select options={KINDS.map((k) => ({ value: k, label: t(`loyalty.cocreationKinds.${k}`) }))} />
+      </Form.Item>
+      <Form.Item name="description" label={t('loyalty.cocreation.description')}>
+        <Input.TextArea rows={3} maxLength={2000} />
+      </Form.Item>
+      <Space align="start">
+        <Form.Item name="startsAt" label={t('loyalty.cocreation.startsAt')}>
+          <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
         </Form.Item>
-        <Form.Item name="kind" label={t('loyalty.cocreation.kind')}>
-          <Select options={KINDS.map((k) => ({ value: k, label: t(`loyalty.cocreationKinds.${k}`) }))} />
+        <Form.Item name="capacity" label={t('loyalty.cocreation.capacity')} extra={t('loyalty.cocreation.capacityHelp')}>
+          <InputNumber min={1} max={100_000} precision={0} data-testid="cocreation-capacity" />
         </Form.Item>
-        <Form.Item name="description" label={t('loyalty.cocreation.description')}>
-          <Input.TextArea rows={3} maxLength={2000} />
+      </Space>
+      {!cocreation && (
+        <Form.Item name="inviteCount" label={t('loyalty.cocreation.inviteCount')} extra={t('loyalty.cocreation.inviteHelp')}>
+          <InputNumber min={0} max={10000} precision={0} />
         </Form.Item>
-        <Space align="start">
-          <Form.Item name="startsAt" label={t('loyalty.cocreation.startsAt')}>
-            <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
-          </Form.Item>
-          <Form.Item name="capacity" label={t('loyalty.cocreation.capacity')} extra={t('loyalty.cocreation.capacityHelp')}>
-            <InputNumber min={1} max={100_000} precision={0} data-testid="cocreation-capacity" />
-          </Form.Item>
-        </Space>
-        {!cocreation && (
-          <Form.Item name="inviteCount" label={t('loyalty.cocreation.inviteCount')} extra={t('loyalty.cocreation.inviteHelp')}>
-            <InputNumber min={0} max={10000} precision={0} />
-          </Form.Item>
-        )}
-      </Form>
-    </Modal>
+      )}
+    </FormModal>
   );
 };
 

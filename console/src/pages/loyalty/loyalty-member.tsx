@@ -1,58 +1,42 @@
-import { Alert, App, Button, Card, Col, Descriptions, Form, Input, InputNumber, Modal, Radio, Row, Space, Spin, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Form, Input, InputNumber, Radio, Row, Space, Spin, Statistic, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/use-api';
 import { ErrorAlert } from '../../components/error-alert';
+import { FormModal } from '../../components/form-modal';
 import { formatDate, formatDateTime } from '../../format/date';
 import { errorMessage } from '../../i18n/error-message';
 import { useSession } from '../../session/session-context';
 import { loyaltyApi, type Movement, newKey, tierLabel } from './loyalty-api';
 
+type PointsForm = { direction: 'grant' | 'redeem'; points: number; reason: string };
+
 const PointsModal = ({ customerId, open, onClose }: { customerId: string; open: boolean; onClose: (changed: boolean) => void }) => {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [form] = Form.useForm<{ direction: 'grant' | 'redeem'; points: number; reason: string }>();
+  const [form] = Form.useForm<PointsForm>();
   const [key] = useState(newKey);
-  const [saving, setSaving] = useState(false);
-  const submit = async () => {
-    const v = await form.validateFields();
-    setSaving(true);
-    try {
-      await loyaltyApi.points(customerId, { ...v, idempotencyKey: key });
-      message.success(t('loyalty.member.pointsSaved'));
-      onClose(true);
-    } catch (reason) {
-      message.error(errorMessage(t, reason));
-    } finally {
-      setSaving(false);
-    }
+  const save = async (v: PointsForm) => {
+    await loyaltyApi.points(customerId, { ...v, idempotencyKey: key });
+    message.success(t('loyalty.member.pointsSaved'));
   };
   return (
-    <Modal
-      open={open}
-      title={t('loyalty.member.adjust')}
-      onCancel={() => onClose(false)}
-      onOk={() => submit().catch(() => undefined)}
-      confirmLoading={saving}
-      destroyOnHidden
-    >
-      <Form form={form} layout="vertical" initialValues={{ direction: 'grant' }}>
-        <Form.Item name="direction" label={t('loyalty.member.direction')}>
-          <Radio.Group
-            options={[
-              { value: 'grant', label: t('loyalty.member.grant') },
-              { value: 'redeem', label: t('loyalty.member.redeem') },
-            ]}
-          />
-        </Form.Item>
-        <Form.Item name="points" label={t('loyalty.member.points')} rules={[{ required: true }]}>
-          <InputNumber min={1} precision={0} style={{ width: '100%' }} data-testid="points-input" />
-        </Form.Item>
-        <Form.Item name="reason" label={t('loyalty.member.reason')} rules={[{ required: true }]}>
-          <Input maxLength={200} data-testid="points-reason" />
-        </Form.Item>
-      </Form>
-    </Modal>
+    <FormModal open={open} title={t('loyalty.member.adjust')} form={form} initialValues={{ direction: 'grant' }} onSave={save} onClose={onClose}>
+      <Form.Item name="direction" label={t('loyalty.member.direction')}>
+        <Radio.Group
+          options={[
+            { value: 'grant', label: t('loyalty.member.grant') },
+            { value: 'redeem', label: t('loyalty.member.redeem') },
+          ]}
+        />
+      </Form.Item>
+      <Form.Item name="points" label={t('loyalty.member.points')} rules={[{ required: true }]}>
+        <InputNumber min={1} precision={0} style={{ width: '100%' }} data-testid="points-input" />
+      </Form.Item>
+      <Form.Item name="reason" label={t('loyalty.member.reason')} rules={[{ required: true }]}>
+        <Input maxLength={200} data-testid="points-reason" />
+      </Form.Item>
+    </FormModal>
   );
 };
 

@@ -6,6 +6,7 @@ import { userActor } from '../../../http/access.ts';
 import { ErrorBodySchema, iso, isoRequired, PageQuerySchema, protectedErrors } from '../../../http/schemas.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { recordAudit } from '../../audit/index.ts';
+import type { Actor } from '../../auth/index.ts';
 import { writeKeySource } from '../sources.ts';
 import { SNIFF_BYTES } from './decode-file.ts';
 import { errorReportCsv } from './error-report.ts';
@@ -49,6 +50,22 @@ const Source = z
 const FileName = z.string().trim().min(1).max(300).default('upload.csv');
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 
+/** What both import endpoints take besides the file (the session one also names the source). */
+const ImportQuerySchema = z.object({
+  kind: Kind,
+  fileName: FileName,
+  mapping: z.string().max(20_000).optional(),
+  timezone: z.string().max(64).default(DEFAULT_TIMEZONE),
+  dateOrder: z.enum(DATE_ORDERS).optional().describe('order of day and month in dates like 01/02/2024 (saved with the mapping)'),
+  currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/)
+    .default('CNY'),
+});
+type ImportQuery = z.infer<typeof ImportQuerySchema>;
+
+const ImportedSchema = z.object({ import: ImportSchema.extend({ format: z.enum(['csv', 'jsonl']), mapping: z.record(z.string(), z.string()) }) });
+
 /** The request body as a stream; no body at all reads as an empty file. */
 const fileBody = (req: FastifyRequest): AsyncIterable<Buffer> => {
   const body = req.body as Readable | undefined;
@@ -82,6 +99,22 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
     await failInterruptedImports(db, clock.now()).catch((e: unknown) => app.log.warn({ err: e }, 'could not check for interrupted imports'));
   });
   app.addContentTypeParser(FILE_TYPES, async (_req: FastifyRequest, payload: Readable) => payload);
+
+  /** Imports a request's file into `source` (done when it answers) and shapes the finished import. */
+  const importBody = async (actor: Actor, source: string, q: ImportQuery, bytes: AsyncIterable<Buffer>) => {
+    const summary = await importFile(db, clock, actor, {
+      kind: q.kind,
+      source,
+      fileName: q.fileName,
+      bytes,
+      mapping: q.mapping ? parseMappingText(q.mapping) : undefined,
+      timezone: q.timezone,
+      dateOrder: q.dateOrder,
+      currency: q.currency,
+    });
+    const record = await getImport(db, summary.id);
+    return { import: { ...toJson(record), format: summary.format, mapping: summary.mapping } };
+  };
 
   app.post(
     '/api/imports/preview',
@@ -126,19 +159,9 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "Import a CSV or JSONL file with a write key, into the key's source; answers when it is done",
         description: 'As POST /api/imports, authenticated with `Authorization: Basic base64(writeKey + ":")`; the source is the key\'s.',
         security: [{ writeKey: [] }],
-        querystring: z.object({
-          kind: Kind,
-          fileName: FileName,
-          mapping: z.string().max(20_000).optional(),
-          timezone: z.string().max(64).default(DEFAULT_TIMEZONE),
-          dateOrder: z.enum(DATE_ORDERS).optional(),
-          currency: z
-            .string()
-            .regex(/^[A-Za-z]{3}$/)
-            .default('CNY'),
-        }),
+        querystring: ImportQuerySchema,
         response: {
-          201: z.object({ import: ImportSchema.extend({ format: z.enum(['csv', 'jsonl']), mapping: z.record(z.string(), z.string()) }) }),
+          201: ImportedSchema,
           400: ErrorBodySchema,
           401: ErrorBodySchema,
           413: ErrorBodySchema,
@@ -148,20 +171,9 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const source = writeKeySource(req.actor);
       if (!req.actor || source === null) throw new AppError('auth.invalid_api_key', 'write key required');
-      const q = req.query;
-      const summary = await importFile(db, clock, req.actor, {
-        kind: q.kind,
-        source,
-        fileName: q.fileName,
-        bytes: fileBody(req),
-        mapping: q.mapping ? parseMappingText(q.mapping) : undefined,
-        timezone: q.timezone,
-        dateOrder: q.dateOrder,
-        currency: q.currency,
-      });
-      const record = await getImport(db, summary.id);
+      const imported = await importBody(req.actor, source, req.query, fileBody(req));
       reply.status(201);
-      return { import: { ...toJson(record), format: summary.format, mapping: summary.mapping } };
+      return imported;
     },
   );
 
@@ -174,20 +186,9 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Import a CSV or JSONL file sent as the raw body (streamed); answers when it is done',
         description:
           'Encoding (UTF-8, UTF-8 with BOM, GB18030/GBK, UTF-16 with BOM) and format are detected. `mapping` is JSON ({"column": "field"}) or column=field pairs; it is saved for the source and kind. Poll GET /api/imports/{id} (the id is in GET /api/imports while it runs).',
-        querystring: z.object({
-          kind: Kind,
-          source: Source,
-          fileName: FileName,
-          mapping: z.string().max(20_000).optional(),
-          timezone: z.string().max(64).default(DEFAULT_TIMEZONE),
-          dateOrder: z.enum(DATE_ORDERS).optional().describe('order of day and month in dates like 01/02/2024 (saved with the mapping)'),
-          currency: z
-            .string()
-            .regex(/^[A-Za-z]{3}$/)
-            .default('CNY'),
-        }),
+        querystring: ImportQuerySchema.extend({ source: Source }),
         response: {
-          201: z.object({ import: ImportSchema.extend({ format: z.enum(['csv', 'jsonl']), mapping: z.record(z.string(), z.string()) }) }),
+          201: ImportedSchema,
           ...protectedErrors,
           413: ErrorBodySchema,
         },
@@ -195,20 +196,9 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const body = fileBody(req);
-      const q = req.query;
-      const summary = await importFile(db, clock, userActor(req), {
-        kind: q.kind,
-        source: q.source,
-        fileName: q.fileName,
-        bytes: body,
-        mapping: q.mapping ? parseMappingText(q.mapping) : undefined,
-        timezone: q.timezone,
-        dateOrder: q.dateOrder,
-        currency: q.currency,
-      });
-      const record = await getImport(db, summary.id);
+      const imported = await importBody(userActor(req), req.query.source, req.query, body);
       reply.status(201);
-      return { import: { ...toJson(record), format: summary.format, mapping: summary.mapping } };
+      return imported;
     },
   );
 

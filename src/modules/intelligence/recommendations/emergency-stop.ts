@@ -6,11 +6,11 @@ import { newId } from '../../../platform/ids.ts';
 import { publish } from '../../../platform/outbox.ts';
 import { recordAudit } from '../../audit/index.ts';
 import type { Actor } from '../../auth/index.ts';
+import type { SwitchChange, SwitchState } from './recommendations.shared.ts';
 
 const SWITCH_LOCK = 7_361_080;
 
-export type SwitchState = { stopped: boolean; at: Date | null; by: string | null; reason: string | null };
-export type SwitchChange = { id: string; stopped: boolean; reason: string; at: Date; by: string };
+export type { SwitchChange, SwitchState } from './recommendations.shared.ts';
 
 /**
  * The emergency stop (算法紧急制动). Read on every request, never cached, so flipping it takes effect on

@@ -1,21 +1,10 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../../platform/db.ts';
 import { catalogueCoverage, hitRate, intraListDiversity, recommendationGini, recommendForCustomer, recommendPopular } from '../models/index.ts';
+import type { HoldoutMetrics, ListMetrics, ModeMetrics } from './recommendations.shared.ts';
 import { fitModelInSql, loadSimilarity, PURCHASED } from './train-model.ts';
 
-export type ListMetrics = { hitRate: number | null; coverage: number | null; gini: number | null; intraListDiversity: number | null };
-export type ModeMetrics = { personalised: ListMetrics; popular: ListMetrics };
-
-/** How well the model predicts each customer's held-out last order, next to the most-popular list. */
-export type HoldoutMetrics = {
-  k: number;
-  /** Customers whose last order was held out (a deterministic sample when there are more). */
-  customers: number;
-  /** Only items the customer has not bought (cross-sell), as the API serves by default. */
-  crossSell: ModeMetrics;
-  /** Repurchases allowed. */
-  nextProducts: ModeMetrics;
-};
+export type { HoldoutMetrics, ListMetrics, ModeMetrics } from './recommendations.shared.ts';
 
 export const HOLDOUT_SAMPLE = 5000;
 

@@ -4,22 +4,11 @@ import { AppError } from '../../../platform/errors.ts';
 import { rootOf } from '../../customers/index.ts';
 import { recommendForCustomer, recommendPopular } from '../models/index.ts';
 import { readSwitch } from './emergency-stop.ts';
+import type { ServedRecommendations } from './recommendations.shared.ts';
 import { loadSimilarity, PURCHASED } from './train-model.ts';
 import { latestModel } from './train-recommendations.ts';
 
-/** personalised: the item-to-item model; popular: the non-personalised most-popular list. */
-export type ServingMode = 'personalised' | 'popular';
-/** Why this mode: the model served it, the emergency stop is on, the customer has no purchases, or no model is trained yet. */
-export type ServingReason = 'model' | 'emergency_stop' | 'no_history' | 'no_model';
-
-export type ServedRecommendations = {
-  customerId: string;
-  mode: ServingMode;
-  reason: ServingReason;
-  crossSell: boolean;
-  modelId: string | null;
-  items: { sku: string; name: string }[];
-};
+export type { ServedRecommendations, ServingMode, ServingReason } from './recommendations.shared.ts';
 
 /** Every SKU the customer (all records merged into it) has bought. */
 const purchaseHistory = async (db: Db, rootId: string): Promise<string[]> => {

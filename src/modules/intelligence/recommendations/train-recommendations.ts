@@ -3,22 +3,13 @@ import type { Clock } from '../../../platform/clock.ts';
 import type { Db, Trx } from '../../../platform/db.ts';
 import { recordAudit } from '../../audit/index.ts';
 import type { Actor } from '../../auth/index.ts';
-import { evaluateOnHoldout, type HoldoutMetrics } from './evaluate-model.ts';
+import { evaluateOnHoldout } from './evaluate-model.ts';
+import type { HoldoutMetrics, ModelSummary } from './recommendations.shared.ts';
 import { fitModelInSql } from './train-model.ts';
 
 const TRAIN_LOCK = 7_361_081;
 
-export type ModelSummary = {
-  id: string;
-  trainedAt: Date;
-  trainedBy: string;
-  baskets: number;
-  items: number;
-  pairs: number;
-  maxNeighbours: number;
-  seconds: number;
-  metrics: HoldoutMetrics | null;
-};
+export type { ModelSummary } from './recommendations.shared.ts';
 
 const toSummary = (r: {
   id: string;

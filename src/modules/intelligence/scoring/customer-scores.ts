@@ -1,26 +1,7 @@
 import type { Db } from '../../../platform/db.ts';
-import type { ChurnFactorView } from './list-churn-risk.ts';
-import type { Quadrant } from './score-clv.ts';
+import type { CustomerScores, Quadrant } from './scoring.shared.ts';
 
-export type CustomerScores = {
-  clv: {
-    runId: string;
-    pAlive: number;
-    expectedPurchases30d: number;
-    expectedPurchases90d: number;
-    expectedPurchases365d: number;
-    expectedSpendFen: number;
-    clv12mFen: number;
-    value12mFen: number;
-    potentialIndex: number;
-    quadrant: Quadrant;
-    frequency: number;
-    recencyDays: number;
-    ageDays: number;
-    scoredAt: Date;
-  } | null;
-  churn: { runId: string; risk: number; value12mFen: number; factors: ChurnFactorView[]; scoredAt: Date } | null;
-};
+export type { CustomerScores } from './scoring.shared.ts';
 
 /** The stored scores of one root customer (none when it never bought, or was not active for churn). */
 export const getCustomerScores = async (db: Db, rootId: string): Promise<CustomerScores> => {

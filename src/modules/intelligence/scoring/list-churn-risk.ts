@@ -2,21 +2,10 @@ import { sql } from 'kysely';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Db } from '../../../platform/db.ts';
 import type { Actor } from '../../auth/index.ts';
-import { maskName, revealListedPii } from '../../customers/index.ts';
+import { scoredCustomerPage } from './scored-customer-page.ts';
+import type { ChurnFactorView, ChurnRiskItem } from './scoring.shared.ts';
 
-export type ChurnFactorView = { feature: string; value: number | null; contribution: number };
-
-export type ChurnRiskItem = {
-  customerId: string;
-  displayName: string;
-  risk: number;
-  value12mFen: number;
-  priority: number;
-  clv12mFen: number | null;
-  tier: string | null;
-  factors: ChurnFactorView[];
-  scoredAt: Date;
-};
+export type { ChurnFactorView, ChurnRiskItem } from './scoring.shared.ts';
 
 export const CHURN_SORTS = ['priority', 'risk', 'value'] as const;
 export type ChurnSort = (typeof CHURN_SORTS)[number];
@@ -71,28 +60,15 @@ export const listChurnRisk = async (
       limit ${input.pageSize} offset ${(input.page - 1) * input.pageSize}`.execute(db),
     sql<{ n: number }>`select count(*)::int as n from ${from} where ${where}`.execute(db),
   ]);
-  const reveal = await revealListedPii(
-    db,
-    clock,
-    actor,
-    rows.rows.map((r) => r.customer_id),
-    { list: 'churn_risk' },
-  );
-  return {
-    total: count.rows[0]?.n ?? 0,
-    masked: !reveal,
-    items: rows.rows.map((r) => ({
-      customerId: r.customer_id,
-      displayName: reveal ? r.display_name : maskName(r.display_name),
-      risk: r.risk,
-      value12mFen: Number(r.value_12m_fen),
-      priority: r.priority,
-      clv12mFen: r.clv_12m_fen === null ? null : Number(r.clv_12m_fen),
-      tier: r.tier,
-      factors: r.factors,
-      scoredAt: r.scored_at,
-    })),
-  };
+  return scoredCustomerPage(db, clock, actor, { list: 'churn_risk', rows: rows.rows, total: count.rows[0]?.n }, (r) => ({
+    risk: r.risk,
+    value12mFen: Number(r.value_12m_fen),
+    priority: r.priority,
+    clv12mFen: r.clv_12m_fen === null ? null : Number(r.clv_12m_fen),
+    tier: r.tier,
+    factors: r.factors,
+    scoredAt: r.scored_at,
+  }));
 };
 
 /** Tiers present among scored customers (for the filter), from the segmentation module's current tiers. */

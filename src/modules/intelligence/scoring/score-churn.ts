@@ -4,24 +4,10 @@ import { AppError } from '../../../platform/errors.ts';
 import { accuracy, type ChurnModel, explainChurnRisk, fitChurnModel, predictChurnProbability, rocAuc } from '../models/index.ts';
 import { CHURN_FEATURE_KEYS, CHURN_FEATURES, type ChurnFeatureRow, churnFeaturesQuery, customerBucket } from './churn-features.ts';
 import { copyRows, replaceScores } from './replace-scores.ts';
+import type { ChurnDiagnostics } from './scoring.shared.ts';
 import type { ScoringSettings } from './scoring-settings.ts';
 
-export type ChurnDiagnostics = {
-  /** Training cut-off: features up to it, label = no purchase in the `horizonDays` after it. */
-  trainingCutoff: string;
-  scoredAsOf: string;
-  horizonDays: number;
-  activeWithinDays: number;
-  training: { customers: number; churnRate: number };
-  heldOut: { customers: number; churnRate: number; auc: number; accuracy: number; majorityAccuracy: number };
-  scored: number;
-  meanRisk: number;
-  /** Standardised coefficients, largest effect first: positive raises the risk. */
-  coefficients: { feature: string; coefficient: number }[];
-  iterations: number;
-  converged: boolean;
-  seconds: { features: number; fit: number; score: number; total: number };
-};
+export type { ChurnDiagnostics } from './scoring.shared.ts';
 
 export type ScoreChurnInput = {
   runId: string;

@@ -14,23 +14,10 @@ import {
 } from '../models/index.ts';
 import { buildClvSummary, holdoutPatterns, repeatBuyerSpends, type SummaryPattern, summaryPatterns } from './clv-summary.repository.ts';
 import { replaceScores } from './replace-scores.ts';
+import { type HoldoutBucket, QUADRANTS, type Quadrant } from './scoring.shared.ts';
 import type { ScoringSettings } from './scoring-settings.ts';
 
-/**
- * Value × potential segments: current value (net spend, last 12 months) against predicted value (12-month
- * CLV), both as percentiles. High potential splits by current spend into mid (worth developing) and low
- * (mostly new buyers, whose prediction rests on the population more than on their own history).
- */
-export const QUADRANTS = [
-  'high_value_high_potential',
-  'high_potential_mid_spend',
-  'high_potential_low_spend',
-  'high_value_low_potential',
-  'low_value_low_potential',
-] as const;
-export type Quadrant = (typeof QUADRANTS)[number];
-
-export type HoldoutBucket = { frequency: string; customers: number; predicted: number; actual: number };
+export { type HoldoutBucket, QUADRANTS, type Quadrant } from './scoring.shared.ts';
 
 export type ClvHoldout = {
   calibrationEnd: string;

@@ -1,8 +1,7 @@
 import type { ColumnType } from 'kysely';
+import type { ModelKind, ModelRunStatus, ModelRunTrigger } from './scoring.shared.ts';
 
-export type ModelKind = 'clv' | 'churn';
-export type ModelRunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
-export type ModelRunTrigger = 'schedule' | 'manual' | 'cli' | 'demo' | 'test';
+export type { ModelKind, ModelRunStatus, ModelRunTrigger } from './scoring.shared.ts';
 
 type Json<T> = ColumnType<T, string, string>;
 

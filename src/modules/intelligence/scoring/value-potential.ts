@@ -2,29 +2,10 @@ import { sql } from 'kysely';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Db } from '../../../platform/db.ts';
 import type { Actor } from '../../auth/index.ts';
-import { maskName, revealListedPii } from '../../customers/index.ts';
-import { QUADRANTS, type Quadrant } from './score-clv.ts';
+import { scoredCustomerPage } from './scored-customer-page.ts';
+import { QUADRANTS, type Quadrant, type ValuePotentialItem, type ValuePotentialSummary } from './scoring.shared.ts';
 
-export type ValuePotentialItem = {
-  customerId: string;
-  displayName: string;
-  value12mFen: number;
-  clv12mFen: number;
-  valuePercentile: number;
-  clvPercentile: number;
-  potentialIndex: number;
-  quadrant: Quadrant;
-  pAlive: number;
-  expectedPurchases90d: number;
-};
-
-export type ValuePotentialSummary = {
-  customers: number;
-  quadrants: { quadrant: Quadrant; customers: number; value12mFen: number; clv12mFen: number }[];
-  /** A stable sample of customers for the scatter chart (at most about `points`). */
-  sample: { value12mFen: number; clv12mFen: number; potentialIndex: number; quadrant: Quadrant }[];
-  scoredAt: Date | null;
-};
+export type { ValuePotentialItem, ValuePotentialSummary } from './scoring.shared.ts';
 
 /** Quadrant sizes and money, and a scatter sample drawn by a stored hash (no sort of every customer). */
 export const valuePotentialSummary = async (db: Db, points = 1500): Promise<ValuePotentialSummary> => {
@@ -79,27 +60,14 @@ export const listValuePotential = async (
       limit ${input.pageSize} offset ${(input.page - 1) * input.pageSize}`.execute(db),
     sql<{ n: number }>`select count(*)::int as n from clv_score where quadrant = ${input.quadrant}`.execute(db),
   ]);
-  const reveal = await revealListedPii(
-    db,
-    clock,
-    actor,
-    rows.rows.map((r) => r.customer_id),
-    { list: 'value_potential' },
-  );
-  return {
-    total: count.rows[0]?.n ?? 0,
-    masked: !reveal,
-    items: rows.rows.map((r) => ({
-      customerId: r.customer_id,
-      displayName: reveal ? r.display_name : maskName(r.display_name),
-      value12mFen: Number(r.value_12m_fen),
-      clv12mFen: Number(r.clv_12m_fen),
-      valuePercentile: r.value_percentile,
-      clvPercentile: r.clv_percentile,
-      potentialIndex: r.potential_index,
-      quadrant: r.quadrant,
-      pAlive: r.p_alive,
-      expectedPurchases90d: r.expected_purchases_90d,
-    })),
-  };
+  return scoredCustomerPage(db, clock, actor, { list: 'value_potential', rows: rows.rows, total: count.rows[0]?.n }, (r) => ({
+    value12mFen: Number(r.value_12m_fen),
+    clv12mFen: Number(r.clv_12m_fen),
+    valuePercentile: r.value_percentile,
+    clvPercentile: r.clv_percentile,
+    potentialIndex: r.potential_index,
+    quadrant: r.quadrant,
+    pAlive: r.p_alive,
+    expectedPurchases90d: r.expected_purchases_90d,
+  }));
 };

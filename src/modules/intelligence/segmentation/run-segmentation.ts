@@ -4,7 +4,7 @@ import type { Trx } from '../../../platform/db.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { newId } from '../../../platform/ids.ts';
 import { DISPATCH_TASK } from '../../../platform/outbox.ts';
-import type { LifecycleStage, RunTrigger } from './segmentation.tables.ts';
+import type { LifecycleStage, RfmCutPoints, RunRecord, RunSummary, RunTrigger } from './segmentation.shared.ts';
 import type { SegmentationSettings } from './settings.ts';
 import { PRESETS, type TierScheme } from './tier-schemes.ts';
 
@@ -15,34 +15,10 @@ const DAY_MS = 86_400_000;
 // One run at a time, across processes.
 const RUN_LOCK = 7_361_006;
 
-export type RfmCutPoints = { recency: number[]; frequency: number[]; monetary: number[] };
+export type { RfmCutPoints, RunSummary } from './segmentation.shared.ts';
 
-export type RunSummary = {
-  tiers: { tier: string; customers: number }[];
-  /** Tier before this run (null: none yet) → tier after it, with how many customers. */
-  movement: { fromSchemeId: string | null; fromTier: string | null; toTier: string; customers: number }[];
-  stages: { stage: LifecycleStage; customers: number }[];
-  stageMovement: { fromStage: LifecycleStage | null; toStage: LifecycleStage; customers: number }[];
-  /** R × F cells of this run's scores: how many customers and their average monetary (fen). */
-  heatmap: { r: number; f: number; customers: number; avgMonetaryFen: number }[];
-};
-
-export type SegmentationRun = {
-  id: string;
-  trigger: RunTrigger;
-  triggeredBy: string | null;
-  asOf: Date;
-  startedAt: Date;
-  finishedAt: Date;
-  schemeId: string;
-  customers: number;
-  scored: number;
-  tierChanges: number;
-  stageChanges: number;
-  buckets: number;
-  cutPoints: RfmCutPoints;
-  summary: RunSummary;
-};
+/** A finished run as runSegmentation returns it: the stored record but for the scheme and settings it copied. */
+export type SegmentationRun = Omit<RunRecord, 'scheme' | 'settings'> & { buckets: number };
 
 export type RunSegmentationOptions = {
   trigger: RunTrigger;

@@ -1,45 +1,13 @@
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db, Trx } from '../../../platform/db.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { RETIER_TASK } from './retier.ts';
-import type { RfmCutPoints, RunSummary } from './run-segmentation.ts';
-import type { LifecycleStage, RunTrigger } from './segmentation.tables.ts';
+import type { LifecycleStage, RfmCutPoints, RunRecord, RunSummary } from './segmentation.shared.ts';
+import type { RfmRunTable } from './segmentation.tables.ts';
 
-export type RunRecord = {
-  id: string;
-  trigger: RunTrigger;
-  triggeredBy: string | null;
-  asOf: Date;
-  startedAt: Date;
-  finishedAt: Date;
-  schemeId: string;
-  scheme: { preset: string; config: Record<string, number> };
-  settings: { rfm: { windowDays: number | null; buckets: number }; lifecycle: Record<string, number> };
-  customers: number;
-  scored: number;
-  tierChanges: number;
-  stageChanges: number;
-  cutPoints: RfmCutPoints;
-  summary: RunSummary;
-};
+export type { RunRecord } from './segmentation.shared.ts';
 
-type RunRow = {
-  id: string;
-  trigger: RunTrigger;
-  triggered_by: string | null;
-  as_of: Date;
-  started_at: Date;
-  finished_at: Date;
-  scheme_id: string;
-  scheme: unknown;
-  settings: unknown;
-  customers: number;
-  scored: number;
-  tier_changes: number;
-  stage_changes: number;
-  cut_points: unknown;
-  summary: unknown;
-};
+type RunRow = Selectable<RfmRunTable>;
 
 const toRun = (r: RunRow): RunRecord => ({
   id: r.id,

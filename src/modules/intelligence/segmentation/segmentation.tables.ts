@@ -1,10 +1,9 @@
 import type { ColumnType } from 'kysely';
+import type { LifecycleStage, RunTrigger, SchemePreset } from './segmentation.shared.ts';
 
 type Json<T = unknown> = ColumnType<T, string, string>;
 
-export type SchemePreset = 'annual_review' | 'loyalty_study';
-export type LifecycleStage = 'new' | 'active' | 'dormant' | 'churned' | 'won_back';
-export type RunTrigger = 'schedule' | 'manual' | 'cli' | 'demo';
+export type { LifecycleStage, RunTrigger, SchemePreset } from './segmentation.shared.ts';
 
 export interface TierSchemeTable {
   id: string;

@@ -5,79 +5,22 @@ import type { Db, Trx } from '../../../platform/db.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { recordAudit } from '../../audit/index.ts';
 import type { Actor } from '../../auth/index.ts';
-import type { SchemePreset } from './segmentation.tables.ts';
+import { PRESETS, presetTiers, type SchemePreset, type TierScheme, type TierSchemeConfig } from './segmentation.shared.ts';
 import { parseOrThrow } from './validation.ts';
 
-/** A tier reached by spend per year at or above (`inclusive`) / above one of the scheme's thresholds. */
-export type SpendTier = { key: string; min: 'upperFen' | 'lowerFen' | null; inclusive: boolean };
-
-export type PresetDefinition = {
-  /** Highest first; the last one (min null) takes everyone below the lower threshold. */
-  spendTiers: SpendTier[];
-  /** The tier of customers without a purchase for `inactiveDays`, whatever they spent. */
-  inactiveTier: string;
-  defaults: TierSchemeConfig;
-};
-
+/** The ranges of each threshold (segmentation.shared.ts says what each one means). */
 export const TierSchemeConfigSchema = z
   .object({
-    /** Spend per year, fen: annual review 头部 strategic above it; loyalty study high value at or above it. */
     upperFen: z.number().int().min(1).max(1_000_000_000_000),
-    /** Spend per year, fen: 腰部 potential / potential from it. */
     lowerFen: z.number().int().min(0).max(1_000_000_000_000),
-    /** No purchase for this many days puts a customer in the inactive tier (6 months ≈ 180). */
     inactiveDays: z.number().int().min(1).max(3650),
-    /** Spend is measured over the last N days and expressed per year (365 = the last 12 months). */
     spendWindowDays: z.number().int().min(30).max(1095),
   })
   .superRefine((c, ctx) => {
     if (c.lowerFen >= c.upperFen) ctx.addIssue({ code: 'custom', path: ['lowerFen'], message: 'must be less than upperFen' });
-  });
-export type TierSchemeConfig = z.infer<typeof TierSchemeConfigSchema>;
+  }) satisfies z.ZodType<TierSchemeConfig>;
 
-/**
- * The two published schemes. Annual review: 头部 strategic > ¥10,000/yr, 腰部 potential ¥1,000–10,000/yr,
- * 长尾 dormant < ¥1,000/yr or 6 months without a purchase. Loyalty study: high value ≥ ¥5,000/yr,
- * potential ¥2,000–5,000/yr, churn risk after 6 months without a purchase; the study leaves customers
- * under ¥2,000 unnamed, here they are `regular`.
- */
-export const PRESETS: Record<SchemePreset, PresetDefinition> = {
-  annual_review: {
-    spendTiers: [
-      { key: 'strategic', min: 'upperFen', inclusive: false },
-      { key: 'potential', min: 'lowerFen', inclusive: true },
-      { key: 'dormant', min: null, inclusive: true },
-    ],
-    inactiveTier: 'dormant',
-    defaults: { upperFen: 1_000_000, lowerFen: 100_000, inactiveDays: 180, spendWindowDays: 365 },
-  },
-  loyalty_study: {
-    spendTiers: [
-      { key: 'high_value', min: 'upperFen', inclusive: true },
-      { key: 'potential', min: 'lowerFen', inclusive: true },
-      { key: 'regular', min: null, inclusive: true },
-    ],
-    inactiveTier: 'churn_risk',
-    defaults: { upperFen: 500_000, lowerFen: 200_000, inactiveDays: 180, spendWindowDays: 365 },
-  },
-};
-
-/** Every tier of a preset, highest first, the inactive tier last unless it is also the lowest spend tier. */
-export const presetTiers = (preset: SchemePreset): string[] => {
-  const def = PRESETS[preset];
-  return [...new Set([...def.spendTiers.map((t) => t.key), def.inactiveTier])];
-};
-
-export type TierScheme = {
-  id: string;
-  preset: SchemePreset;
-  active: boolean;
-  config: TierSchemeConfig;
-  defaults: TierSchemeConfig;
-  tiers: string[];
-  updatedAt: Date;
-  updatedBy: string | null;
-};
+export { PRESETS, presetTiers, type TierScheme, type TierSchemeConfig } from './segmentation.shared.ts';
 
 const toScheme = (row: { id: string; preset: SchemePreset; active: boolean; config: unknown; updated_at: Date; updated_by: string | null }): TierScheme => {
   const def = PRESETS[row.preset];
