@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
@@ -158,6 +159,30 @@ const send = (url: string, authorization: string, batches: string[], senders: nu
   });
 
 /**
+ * CPU time (ms) used so far by each PostgreSQL process serving this pool's server, when it runs on this machine
+ * (read from /proc; processes that are not `postgres` are skipped, so a remote server gives none).
+ */
+const postgresCpuMs = async (pool: pg.Pool): Promise<Map<number, number>> => {
+  const { rows } = await pool.query<{ pid: number }>('select pid from pg_stat_activity');
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) * 10); // utime + stime, in ticks of 10 ms
+    } catch {
+      // Not on this machine, or the process ended.
+    }
+  }
+  return cpu;
+};
+
+/** CPU used between two readings by the processes alive at the second (idle pool connections that closed used none). */
+const cpuSince = (before: Map<number, number>, after: Map<number, number>): number =>
+  [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0);
+
+/**
  * Tracking ingest throughput: `events` realistic Segment events through `POST /v1/batch` in batches of 100 (by default),
  * deduplication on, from 10 concurrent senders in a worker thread (p50/p99 batch latency), while the identity
  * resolver drains the inbox alongside in the server's process, as the server's worker does. What is still
@@ -165,7 +190,8 @@ const send = (url: string, authorization: string, batches: string[], senders: nu
  * resolver's own rate. Then the raw PostgreSQL COPY rate of the very rows it stored, into a scratch copy of
  * `customer_event` (same columns and indexes), measured in the same run. `ratioToCopy` = accepted events/s ÷
  * COPY rows/s (what a sender sees); `resolvedRatioToCopy` = events/s until the last one was resolved into
- * customer_event ÷ COPY rows/s.
+ * customer_event ÷ COPY rows/s. While the resolver runs alone, the CPU it costs per 1,000 events is measured on
+ * both sides: this process (Node) and PostgreSQL's processes (when the server runs on this machine).
  */
 export const ingestScenario = async (options: IngestScenarioOptions): Promise<Record<string, number>> => {
   const { baseUrl, db, pool, events } = options;
@@ -200,9 +226,14 @@ export const ingestScenario = async (options: IngestScenarioOptions): Promise<Re
   await resolving;
   // What is left is resolved with nothing else running: the resolver's own rate.
   progress({ phase: 'resolve', done: 0, total: 1 });
+  const drainNodeCpu = process.cpuUsage();
+  const drainPgCpuMs = await postgresCpuMs(pool);
   const drainStarted = performance.now();
   const { resolved: drained } = await resolveInbox(db, systemClock);
   const drainSeconds = (performance.now() - drainStarted) / 1000;
+  const drainNode = process.cpuUsage(drainNodeCpu);
+  const drainPgMs = cpuSince(drainPgCpuMs, await postgresCpuMs(pool));
+  const perThousand = (ms: number) => (drained > 0 ? round((ms / drained) * 1000) : 0);
   const resolvedSeconds = (performance.now() - started) / 1000;
   progress({ phase: 'resolve', done: 1, total: 1 });
   if (failures > 0) throw new Error(`${failures} of ${batches.length} batches were not accepted`);
@@ -245,6 +276,8 @@ export const ingestScenario = async (options: IngestScenarioOptions): Promise<Re
       resolvedEventsPerSecond: Math.round(resolvedPerSecond),
       resolverAloneEvents: drained,
       resolverAloneEventsPerSecond: drainSeconds > 0 ? Math.round(drained / drainSeconds) : 0,
+      resolverAloneNodeCpuMsPer1kEvents: perThousand((drainNode.user + drainNode.system) / 1000),
+      resolverAlonePostgresCpuMsPer1kEvents: perThousand(drainPgMs),
       copySeconds: round(copySeconds, 2),
       copyRowsPerSecond: Math.round(copyRowsPerSecond),
       ratioToCopy: round(eventsPerSecond / copyRowsPerSecond, 2),

@@ -81,8 +81,15 @@ export const resolveIdentities = async (
     owners = groupOwners(await findIdentifierOwners(trx, allKeys.filter(usable)));
   }
 
-  // Identifier sets of every cluster in play, to check limits before linking or merging.
-  const roots = new Set([...owners.values()].flat().map((o) => o.rootId));
+  // Identifier sets of the clusters that may link or merge, to check limits first: those of inputs that
+  // write, or that now match several customers. An input whose identifiers all belong to one cluster
+  // links nothing and is compatible with it (the cluster holds each of its values), so a batch of known
+  // visitors reads no cluster.
+  const roots = new Set<string>();
+  inputs.forEach((input, n) => {
+    const matched = new Set(input.identifiers.flatMap((i) => (usable(i) ? (owners.get(key(i)) ?? []).map((o) => o.rootId) : [])));
+    if (needsWrite[n] || matched.size > 1) for (const r of matched) roots.add(r);
+  });
   const held = new Map<string, Map<IdentifierType, Set<string>>>();
   for (const r of await clusterIdentifiers(trx, [...roots])) addHeld(held, r.rootId, r.type as IdentifierType, r.value);
 

@@ -52,4 +52,49 @@ describe('resolveInbox', () => {
     }
     expect(await db().db.selectFrom('ingest_inbox').select('message_id').execute()).toEqual([]);
   });
+
+  it('stores a message re-sent after it was resolved once, and empties the inbox of it', async () => {
+    await db().tx((trx) => ensureSource(trx, { id: 'resend', kind: 'http' }, new Date()));
+    const messages = [event(100, 0), event(100, 2)];
+    for (let i = 0; i < 2; i++) {
+      await db().tx((trx) => acceptMessages(trx, [prepareBatch({ sourceId: 'resend', receivedAt: new Date(), messages })]));
+      expect(await resolveInbox(db().db, systemClock)).toEqual({ resolved: 2, more: false });
+    }
+    const stored = await db()
+      .db.selectFrom('customer_event')
+      .select(['message_id', 'customer_id', 'properties'])
+      .where('source_id', '=', 'resend')
+      .orderBy('message_id')
+      .execute();
+    expect(stored.map((e) => [e.message_id, e.properties])).toEqual([
+      ['m-100-0', { n: 0 }],
+      ['m-100-2', { n: 2 }],
+    ]);
+    const claims = await db()
+      .db.selectFrom('ingest_message')
+      .select(['message_id', 'customer_id'])
+      .where('source_id', '=', 'resend')
+      .orderBy('message_id')
+      .execute();
+    expect(claims).toEqual(stored.map((e) => ({ message_id: e.message_id, customer_id: e.customer_id })));
+    expect(await db().db.selectFrom('ingest_inbox').select('message_id').where('source_id', '=', 'resend').execute()).toEqual([]);
+  });
+
+  it('refuses to delete a customer that still has events, and deletes it once they are gone', async () => {
+    await db().tx((trx) => ensureSource(trx, { id: 'guard', kind: 'http' }, new Date()));
+    await db().tx((trx) => acceptMessages(trx, [prepareBatch({ sourceId: 'guard', receivedAt: new Date(), messages: [event(200, 0)] })]));
+    await resolveInbox(db().db, systemClock);
+    const { customer_id } = await db().db.selectFrom('customer_event').select('customer_id').where('source_id', '=', 'guard').executeTakeFirstOrThrow();
+    const remove = () =>
+      db().tx(async (trx) => {
+        await trx.deleteFrom('customer_stats').where('customer_id', '=', customer_id).execute();
+        await trx.deleteFrom('customer_identifier').where('customer_id', '=', customer_id).execute();
+        await trx.deleteFrom('customer').where('id', '=', customer_id).execute();
+      });
+    await expect(remove()).rejects.toMatchObject({ code: '23503', message: expect.stringContaining('customer_event') });
+    expect(await db().db.selectFrom('customer').select('id').where('id', '=', customer_id).execute()).toHaveLength(1);
+    await db().db.deleteFrom('customer_event').where('customer_id', '=', customer_id).execute();
+    await remove();
+    expect(await db().db.selectFrom('customer').select('id').where('id', '=', customer_id).execute()).toEqual([]);
+  });
 });

@@ -14,8 +14,6 @@ type InboxRow = {
   /** The row's place in the queue; locked, so it stays until this transaction ends. */
   seq: number;
   source_id: string;
-  message_id: string;
-  event_id: string;
   type: EventType;
   name: string | null;
   user_id: string | null;
@@ -28,26 +26,27 @@ type InboxRow = {
 
 const RETRYABLE = new Set(['40P01', '40001']);
 
-const claimKey = (sourceId: string, messageId: string) => `${sourceId}\u0001${messageId}`;
-
 /**
  * Resolves one batch of the inbox, oldest first, in one transaction: the customers of its events are
  * resolved in one `resolveIdentities` call (linking, creating and merging as the identity rules say;
  * unusable identifier traits become rejections), then one statement moves the rows into customer_event,
  * claiming each in ingest_message (so a message is stored once, however often it was accepted: one
- * re-sent after it was resolved is dropped here). Rows
- * another resolver holds are skipped. Returns how many inbox rows it took.
+ * re-sent after it was resolved is dropped here). Rows another resolver holds are skipped. Returns how
+ * many inbox rows it took.
  */
 export const resolveInboxBatch = async (trx: Trx, clock: Clock, limit = DEFAULT_RESOLVE_BATCH): Promise<number> => {
+  // Only what identity needs comes to Node; ids, times and payloads go from the inbox to customer_event in SQL.
   const { rows } = await sql<InboxRow>`
-    select seq, source_id, message_id, event_id, type, name, user_id, anonymous_id, occurred_at, received_at, path, identity
+    select seq, source_id, type, name, user_id, anonymous_id, occurred_at, received_at, path, identity
     from ingest_inbox order by seq limit ${limit} for update skip locked`.execute(trx);
   if (rows.length === 0) return 0;
 
   const rules = await loadIdentityRules(trx);
   const bySource = new Map<string, number[]>();
   rows.forEach((r, n) => {
-    bySource.set(r.source_id, [...(bySource.get(r.source_id) ?? []), n]);
+    const indexes = bySource.get(r.source_id);
+    if (indexes) indexes.push(n);
+    else bySource.set(r.source_id, [n]);
   });
   const inputs: ResolveInput[] = [];
   const inputOf: number[] = [];
@@ -57,7 +56,7 @@ export const resolveInboxBatch = async (trx: Trx, clock: Clock, limit = DEFAULT_
       const r = rows[n] as InboxRow;
       return {
         path: r.path,
-        messageId: r.message_id,
+        messageId: '',
         type: r.type,
         name: r.name,
         userId: r.user_id,
@@ -80,34 +79,35 @@ export const resolveInboxBatch = async (trx: Trx, clock: Clock, limit = DEFAULT_
   }
   const { resolutions } = await resolveIdentities(trx, clock, rules, inputs, 'tracking');
 
-  // Claimed first, then moved: the insert reads each row's customer from a keyed object instead of a join,
-  // as the planner cannot estimate the rows of data-modifying CTEs (it nested-looped them, 2000 × 2000).
-  const customerOf = (n: number) => resolutions[inputOf[n] as number]?.customerId ?? '';
-  const { rows: claimed } = await sql<{ source_id: string; message_id: string }>`
-    insert into ingest_message (source_id, message_id, customer_id, event_id, received_at)
-    select * from unnest(${rows.map((r) => r.source_id)}::text[], ${rows.map((r) => r.message_id)}::text[], ${rows.map((_, n) => customerOf(n))}::text[],
-      ${rows.map((r) => r.event_id)}::text[], ${rows.map((r) => r.received_at)}::timestamptz[])
-    on conflict do nothing
-    returning source_id, message_id`.execute(trx);
-  const index = new Map(rows.map((r, n) => [claimKey(r.source_id, r.message_id), n]));
+  // Each row's customer, keyed by seq: read by key (a jsonb object lookup) rather than joined, as the
+  // planner cannot estimate the rows of data-modifying CTEs (it nested-looped such joins, 2000 × 2000).
   const owner: Record<string, string> = {};
-  for (const c of claimed) {
-    const k = claimKey(c.source_id, c.message_id);
-    owner[k] = customerOf(index.get(k) as number);
-  }
+  rows.forEach((r, n) => {
+    owner[r.seq] = resolutions[inputOf[n] as number]?.customerId ?? '';
+  });
+  // One statement: the rows leave the inbox, each is claimed in ingest_message, and the claimed ones
+  // (the set of what the claim returned, also read by key) become events.
   await sql`
     with moved as (
       delete from ingest_inbox i
-      where i.seq between ${rows[0]?.seq} and ${rows.at(-1)?.seq} and i.seq = any(${rows.map((r) => r.seq)}::bigint[])
-      returning i.event_id, i.source_id, i.message_id, i.type, i.name, i.user_id, i.anonymous_id, i.occurred_at, i.received_at,
-        i.source_id || chr(1) || i.message_id as k, i.payload::jsonb as j
+      where i.seq between ${rows[0]?.seq}::bigint and ${rows.at(-1)?.seq}::bigint and i.seq = any(${rows.map((r) => r.seq)}::bigint[])
+      returning i.seq, i.event_id, i.source_id, i.message_id, i.type, i.name, i.user_id, i.anonymous_id, i.occurred_at, i.received_at, i.payload::jsonb as j
+    ), owned as (
+      select m.*, ${JSON.stringify(owner)}::jsonb ->> m.seq::text as customer_id from moved m
+    ), claimed as (
+      insert into ingest_message (source_id, message_id, customer_id, event_id, received_at)
+      select o.source_id, o.message_id, o.customer_id, o.event_id, o.received_at from owned o
+      on conflict do nothing
+      returning source_id, message_id
+    ), claims as (
+      select coalesce(jsonb_object_agg(c.source_id || chr(1) || c.message_id, true), '{}'::jsonb) as k from claimed c
     )
     insert into customer_event (customer_id, id, source_id, message_id, type, name, user_id, anonymous_id, properties, traits, context, occurred_at, received_at)
-    select ${JSON.stringify(owner)}::jsonb ->> m.k, m.event_id, m.source_id, m.message_id, m.type, m.name, m.user_id, m.anonymous_id,
-      ${payloadObjectB(sql.ref('m.j'), 'properties')}, ${payloadObjectB(sql.ref('m.j'), 'traits')}, ${payloadObjectB(sql.ref('m.j'), 'context')},
-      m.occurred_at, m.received_at
-    from moved m
-    where ${JSON.stringify(owner)}::jsonb ? m.k`.execute(trx);
+    select o.customer_id, o.event_id, o.source_id, o.message_id, o.type, o.name, o.user_id, o.anonymous_id,
+      ${payloadObjectB(sql.ref('o.j'), 'properties')}, ${payloadObjectB(sql.ref('o.j'), 'traits')}, ${payloadObjectB(sql.ref('o.j'), 'context')},
+      o.occurred_at, o.received_at
+    from owned o, claims
+    where claims.k ? (o.source_id || chr(1) || o.message_id)`.execute(trx);
   await recordRejections(trx, rejected);
   return rows.length;
 };
