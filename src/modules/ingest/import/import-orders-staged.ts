@@ -121,7 +121,7 @@ export const stageOrderRows = async (
   onErrors: (errors: RowError[], rows: number) => Promise<void>,
   onPhase?: (phase: string, milliseconds: number) => void,
 ): Promise<void> => {
-  const identifiersJson = new RecentCache<string, string>(100_000);
+  const identifiersJson = new RecentCache<string, string>(25_000);
   const started = performance.now();
   const cpu = process.cpuUsage();
   async function* lines(): AsyncGenerator<string> {

@@ -188,8 +188,8 @@ export const importFile = async (db: Db, clock: Clock, actor: Actor, options: Im
     let storedErrors = 0;
     let debuggerRejections = 0;
     let batches = 0;
-    const identifierCache: BatchContext['identifierCache'] = new RecentCache(100_000);
-    const refCache: BatchContext['refCache'] = new RecentCache(100_000);
+    const identifierCache: BatchContext['identifierCache'] = new RecentCache(25_000);
+    const refCache: BatchContext['refCache'] = new RecentCache(25_000);
     const importer = kind === 'orders' ? undefined : IMPORTERS[kind];
 
     let phase: ImportProgress['phase'] = kind === 'orders' ? 'reading' : 'writing';
