@@ -61,16 +61,16 @@ const claimKey = (sourceId: string, messageId: string) => `${sourceId}\u0000${me
 /**
  * Enqueues the resolver. One job key: however many requests commit, at most one resolver job waits (and
  * one runs; its queue runs them one at a time). `preserve_run_at` keeps a waiting job's time, so a steady
- * stream of requests cannot postpone it forever.
+ * stream of requests cannot postpone it forever. `unlessWaiting`: nothing is done while a job waits.
  */
-export const enqueueResolver = async (trx: Trx | Db): Promise<void> => {
-  await sql`select graphile_worker.add_job(${RESOLVE_TASK}, '{}'::json, queue_name := ${RESOLVE_TASK}, job_key := ${RESOLVE_TASK}, job_key_mode := 'preserve_run_at')`.execute(
-    trx,
-  );
+const addResolverJob = async (db: Db, unlessWaiting: boolean): Promise<void> => {
+  const guard = unlessWaiting ? sql`where not exists (select 1 from graphile_worker.jobs where key = ${RESOLVE_TASK} and locked_at is null)` : sql``;
+  await sql`select graphile_worker.add_job(${RESOLVE_TASK}, '{}'::json, queue_name := ${RESOLVE_TASK}, job_key := ${RESOLVE_TASK}, job_key_mode := 'preserve_run_at')
+    ${guard}`.execute(db);
 };
 
 /** Enqueues the resolver outside any transaction (a sweep, a job that stopped before the inbox was empty). */
-export const enqueueResolverNow = (db: Db): Promise<void> => enqueueResolver(db);
+export const enqueueResolverNow = (db: Db): Promise<void> => addResolverJob(db, false);
 
 /**
  * Makes sure a resolver job will run after messages were committed to the inbox: enqueues one unless one
@@ -80,10 +80,7 @@ export const enqueueResolverNow = (db: Db): Promise<void> => enqueueResolver(db)
  * commit there is no race (a waiting job starts after the rows are visible); if the process dies between
  * the commit and this call, the minutely sweep (ingest.jobs.ts) enqueues the resolver.
  */
-export const ensureResolverQueued = async (db: Db): Promise<void> => {
-  await sql`select graphile_worker.add_job(${RESOLVE_TASK}, '{}'::json, queue_name := ${RESOLVE_TASK}, job_key := ${RESOLVE_TASK}, job_key_mode := 'preserve_run_at')
-    where not exists (select 1 from graphile_worker.jobs where key = ${RESOLVE_TASK} and locked_at is null)`.execute(db);
-};
+export const ensureResolverQueued = (db: Db): Promise<void> => addResolverJob(db, true);
 
 /**
  * Accepts tracked messages into the inbox, in the caller's transaction (the edge answers 2xx only after it
