@@ -113,11 +113,25 @@ export const goldenProvenance = async (
   rules: { default: Survivorship; fields: Record<string, Survivorship> },
 ): Promise<GoldenField[]> => {
   const { rows } = await sql<{ field: string; value: string; source: string; last_seen: Date; trust: number; freq: number; candidates: number }>`
-    select t.field, t.value, t.source, max(t.last_seen_at) as last_seen, max(coalesce(s.trust_rank, 50)) as trust, sum(t.seen_count)::int as freq,
-           (count(*) over (partition by t.field))::int as candidates
-    from customer c join profile_trait t on t.customer_id = c.id left join ingest_source s on s.id = t.source
-    where c.root_id = ${rootId}
-    group by t.field, t.value, t.source`.execute(trx);
+    with observed as (
+      select t.field, t.value, t.source, t.last_seen_at, t.seen_count
+      from customer c join profile_trait t on t.customer_id = c.id
+      where c.root_id = ${rootId}
+      union all
+      -- A record nothing was observed for yet (created in the console, by the demo, by an older import): its
+      -- own columns are its candidates, as snapshotBaseTraits makes them when the golden record is next computed.
+      select f.field, f.value, c.source, c.updated_at, 1
+      from customer c
+      cross join lateral (
+        values ('display_name', nullif(c.display_name, '')), ('phone', c.phone), ('email', c.email), ('member_no', c.member_no)
+        union all select 'attr:' || a.key, a.value::text from jsonb_each(c.attributes) a
+      ) as f(field, value)
+      where c.root_id = ${rootId} and f.value is not null and not exists (select 1 from profile_trait t where t.customer_id = c.id)
+    )
+    select o.field, o.value, o.source, max(o.last_seen_at) as last_seen, max(coalesce(s.trust_rank, 50)) as trust, sum(o.seen_count)::int as freq,
+           (count(*) over (partition by o.field))::int as candidates
+    from observed o left join ingest_source s on s.id = o.source
+    group by o.field, o.value, o.source`.execute(trx);
   const byField = new Map<string, typeof rows>();
   for (const r of rows) byField.set(r.field, [...(byField.get(r.field) ?? []), r]);
   const out: GoldenField[] = [];

@@ -136,6 +136,32 @@ describe('360° view and identity routes', () => {
     expect(again.statusCode).toBe(409);
   });
 
+  it("shows where the golden values of a record nothing was observed for come from: the record's own columns", async () => {
+    // As the demo and older imports write customers: columns only, no observations.
+    const at = new Date('2026-03-01T08:00:00Z');
+    const id = newId('cus', at);
+    await t()
+      .db.db.insertInto('customer')
+      .values({
+        id,
+        display_name: '王芳',
+        phone: '+8613700001111',
+        email: null,
+        member_no: 'M-9',
+        attributes: '{"city":"杭州"}',
+        source: 'legacy-pos',
+        created_at: at,
+        updated_at: at,
+      })
+      .execute();
+    const profile = (await get(`/api/customers/${id}/profile`)).json();
+    const golden = Object.fromEntries(profile.golden.map((g: { field: string }) => [g.field, g]));
+    expect(Object.keys(golden).sort()).toEqual(['attr:city', 'display_name', 'member_no', 'phone']);
+    expect(golden.display_name).toMatchObject({ value: '王芳', source: 'legacy-pos', candidates: 1, lastSeenAt: at.toISOString() });
+    expect(golden.phone).toMatchObject({ value: '+8613700001111', source: 'legacy-pos' });
+    expect(golden['attr:city']).toMatchObject({ value: '"杭州"', source: 'legacy-pos' });
+  });
+
   it('masks golden values and event traits for analysts and refuses them merges', async () => {
     const analyst = await t().loginAs('analyst');
     const profile = (await get(`/api/customers/${a}/profile`, analyst)).json();
