@@ -10,7 +10,12 @@ const positiveInt = (max: number) => (value: string) => {
 };
 
 // Commands load lazily: `guanxi audit verify` should not pay for (or depend on) the server's imports.
-const program = new Command('guanxi').description('Guanxi — customer relationship operations').showHelpAfterError();
+// A usage error (unknown option, bad option value) exits 64 (EX_USAGE), as the commands' own input errors do;
+// help and version exit 0. Subcommands inherit this.
+const program = new Command('guanxi')
+  .description('Guanxi — customer relationship operations')
+  .showHelpAfterError()
+  .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 64));
 
 program
   .command('start')
@@ -82,6 +87,7 @@ program
   })
   .option('--currency <code>', 'for amounts without a currency column', 'CNY')
   .option('--batch-size <n>', 'rows per transaction', positiveInt(50_000))
+  .option('--parallel <n>', 'transactions written at once, each on its own connection (orders: 2 by default; other kinds: 1)', positiveInt(64))
   .action(async (kind, file, opts) => (await import('./commands/import.ts')).importCommand(kind, file, opts));
 
 const loyalty = program.command('loyalty').description('membership and points');

@@ -32,6 +32,11 @@ describe('guanxi import', () => {
       'GBP',
       '--report',
       report,
+      // Orders and customers in chunks of 100, three written at once.
+      '--batch-size',
+      '10',
+      '--parallel',
+      '3',
     ]);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toMatch(
@@ -56,6 +61,9 @@ describe('guanxi import', () => {
     const missing = await guanxi(['orders', path.join(dir, 'nope.csv')]);
     expect(missing.code).toBe(66);
     expect(missing.stderr).toContain('ENOENT');
+    const lanes = await guanxi(['orders', 'x.csv', '--parallel', '0']);
+    expect(lanes.code).toBe(64);
+    expect(lanes.stderr).toContain('--parallel');
     const empty = path.join(dir, 'empty.csv');
     writeFileSync(empty, '');
     const res = await guanxi(['customers', empty]);

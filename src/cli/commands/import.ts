@@ -22,6 +22,7 @@ export type ImportCommandOptions = {
   dateOrder?: DateOrder;
   currency: string;
   batchSize?: number;
+  parallel?: number;
 };
 
 const SHOWN_ERRORS = 10;
@@ -68,6 +69,7 @@ export const importCommand = async (kind: string, file: string, opts: ImportComm
         dateOrder: opts.dateOrder,
         currency: opts.currency,
         batchSize: opts.batchSize,
+        concurrency: opts.parallel,
         onErrors,
         // Orders are read into a staging table, then written: one bar per phase.
         onProgress: (p) =>
