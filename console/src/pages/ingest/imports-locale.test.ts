@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { INTERRUPTED, parseImportFailure, stoppedText } from '../../../../src/modules/ingest/import/import-failure.shared';
 import { flattenLocale, missingFrom } from '../../i18n/locale-keys';
 import en from '../../i18n/locales/en.json';
 import zhCN from '../../i18n/locales/zh-CN.json';
@@ -17,6 +18,16 @@ const computed = [
 describe('the import page', () => {
   it('translates every kind, field and status in both languages', () => {
     for (const [name, locale] of Object.entries({ 'zh-CN': zhCN, en })) expect(missingFrom(computed, flattenLocale(locale)), name).toEqual([]);
+  });
+
+  it("reads back why an import failed, as the server writes it, and never shows an error's message", () => {
+    expect(parseImportFailure(INTERRUPTED)).toEqual({ kind: 'interrupted' });
+    expect(parseImportFailure(stoppedText('23505'))).toEqual({ kind: 'stopped', code: '23505' });
+    expect(parseImportFailure(stoppedText('ingest.invalid_file'))).toEqual({ kind: 'stopped', code: 'ingest.invalid_file' });
+    // A code that is not a code (a message passed by mistake) is written as internal, not quoted.
+    expect(stoppedText('duplicate key (phone)=(+8613800138000)')).not.toContain('138');
+    expect(parseImportFailure(stoppedText('duplicate key (phone)=(+8613800138000)'))).toEqual({ kind: 'stopped', code: 'internal' });
+    expect(parseImportFailure('something else')).toBeUndefined();
   });
 
   it('tells which required fields the mapping leaves out', () => {

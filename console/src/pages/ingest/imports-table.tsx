@@ -1,6 +1,7 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { Button, type TableColumnsType, Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { parseImportFailure } from '../../../../src/modules/ingest/import/import-failure.shared';
 import type { Page } from '../../api/types';
 import type { PagedApiState } from '../../api/use-paged-api';
 import { ServerPagedTable } from '../../components/server-paged-table';
@@ -19,6 +20,11 @@ const n = (v: number) => v.toLocaleString();
 /** Past and running imports, newest first, with their counts and error reports. */
 export const ImportsTable = ({ list, canDownload }: ImportsTableProps) => {
   const { t } = useTranslation();
+  const failureText = (failure: string) => {
+    const parsed = parseImportFailure(failure);
+    if (!parsed) return failure;
+    return parsed.kind === 'interrupted' ? t('imports.interrupted') : `${t('imports.failed')} (${parsed.code})`;
+  };
   const columns: TableColumnsType<ImportRecord> = [
     { title: t('imports.startedAt'), dataIndex: 'startedAt', render: formatDateTime },
     { title: t('imports.file'), dataIndex: 'fileName', ellipsis: true },
@@ -30,8 +36,9 @@ export const ImportsTable = ({ list, canDownload }: ImportsTableProps) => {
       dataIndex: 'status',
       render: (s: ImportStatus, r: ImportRecord) => {
         const tag = <Tag color={STATUS_COLOR[s]}>{t(`imports.status.${s}`)}</Tag>;
-        // An import whose process died: marked failed at the next start; importing the file again completes it.
-        return r.failure ? <Tooltip title={r.failure.startsWith('interrupted') ? t('imports.interrupted') : r.failure}>{tag}</Tooltip> : tag;
+        // An import whose process died (marked failed at the next start) or that an error stopped (its code in
+        // brackets): importing the file again completes it.
+        return r.failure ? <Tooltip title={failureText(r.failure)}>{tag}</Tooltip> : tag;
       },
     },
     { title: t('imports.rowsTotal'), dataIndex: 'rowsTotal', align: 'right', render: n },

@@ -1,8 +1,11 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../../../platform/db.ts';
+import { INTERRUPTED, stoppedText } from './import-failure.shared.ts';
 
-export const INTERRUPTED =
-  'interrupted: the process importing it stopped (a crash or a restart). Import the file again to complete it; rows stored before are skipped as duplicates.';
+export { INTERRUPTED };
+
+/** The failure text of an import that `e` stopped (its code only: see stoppedText). */
+export const stoppedBy = (e: unknown): string => stoppedText(String((e as { code?: unknown } | null)?.code ?? ''));
 
 /** The advisory-lock key an import holds for as long as its process works on it. */
 export const importLockKey = (id: string): string => `ingest_import:${id}`;

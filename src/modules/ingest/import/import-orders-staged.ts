@@ -359,6 +359,18 @@ export const writeStagedOrders = async (conn: ImportConnection, ctx: Omit<BatchC
               and r.kind = (case when o.is_return then 'refund' else 'order' end) and r.external_id = o.order_key) as done
     from orders o join gx_order_stage f on f.order_key = o.order_key and f.line = o.first_line`.execute(conn);
   const { rows: dup } = await sql<{ n: number }>`select coalesce(sum(lines), 0)::int as n from gx_order_todo where done`.execute(conn);
+  // Customers of sales stored before whose summary is older than those orders (claimed at their chunk's
+  // time, later than the creation of their customers' summaries): an import that an error stopped wrote
+  // orders but never reached its summaries. Importing the file again refreshes them too.
+  await sql`drop table if exists gx_order_stale`.execute(conn);
+  await sql`
+    create temp table gx_order_stale as
+    select distinct c.root_id as customer_id
+    from gx_order_todo t
+    join ingest_record r on r.source_id = ${ctx.source} and r.kind = 'order' and r.external_id = t.order_key
+    join customer c on c.id = r.customer_id
+    left join customer_stats s on s.customer_id = c.root_id
+    where t.done and not t.is_return and (s.customer_id is null or s.updated_at < r.imported_at)`.execute(conn);
   await sql`delete from gx_order_todo where done`.execute(conn);
   await sql`create index on gx_order_todo (order_key)`.execute(conn);
   const duplicates = dup[0]?.n ?? 0;
@@ -453,7 +465,9 @@ export const writeStagedOrders = async (conn: ImportConnection, ctx: Omit<BatchC
             await sql`
               with claimed as (
                 insert into ingest_record (source_id, kind, external_id, customer_id, record_id, imported_at)
-                select ${ctx.source}, 'order', order_key, customer_id, gx_id('ord', ${ctx.now}::timestamptz, ${salt} || order_key), ${ctx.now}::timestamptz
+                -- imported_at: the chunk's own time, after its customers' summaries were created and before
+                -- the import refreshes them (see gx_order_stale).
+                select ${ctx.source}, 'order', order_key, customer_id, gx_id('ord', ${ctx.now}::timestamptz, ${salt} || order_key), now()
                 from gx_lane_sale order by order_key
                 on conflict do nothing
                 returning external_id, record_id)
@@ -498,7 +512,9 @@ export const writeStagedOrders = async (conn: ImportConnection, ctx: Omit<BatchC
   phase('returns');
   // Order summaries, once per customer.
   // Large chunks: each refresh reads the orders of its customers in one pass.
-  await sql`declare gx_customers no scroll cursor with hold for select distinct customer_id from gx_order_ref order by customer_id`.execute(conn);
+  await sql`
+    declare gx_customers no scroll cursor with hold for
+    select customer_id from gx_order_ref union select customer_id from gx_order_stale order by customer_id`.execute(conn);
   await inLanes(options.lanes, async (stopped) => {
     while (!stopped()) {
       const { rows } = await sql<{ customer_id: string }>`fetch forward 50000 from gx_customers`.execute(conn);

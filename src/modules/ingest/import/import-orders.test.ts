@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../platform/clock.ts';
 import { useTestDb } from '../../../test/test-db.ts';
@@ -229,6 +230,76 @@ describe('importing orders', () => {
     expect(stats).toEqual([
       { value: '+8613011110000', order_count: 150, total_spent_fen: 50 * 1_200 + 100 * 10_100 },
       { value: '+8613022220000', order_count: 100, total_spent_fen: 100 * 10_100 },
+    ]);
+  });
+
+  it('ends as failed when a chunk fails, keeps what the other lanes stored, and completes on a second import', async () => {
+    // A database error in the middle chunk of three (orders F100…F199), written by the second of two lanes.
+    await sql`
+      create function test_refuse_order() returns trigger language plpgsql as $$
+      begin if new.external_id = 'F150' then raise exception 'refused'; end if; return new; end $$`.execute(db().db);
+    await sql`create trigger test_refuse_order before insert on customer_order for each row execute function test_refuse_order()`.execute(db().db);
+    const orders = Array.from({ length: 300 }, (_, i) => ({
+      key: `F${String(i).padStart(3, '0')}`,
+      phone: `1305555${String(i % 40).padStart(4, '0')}`,
+      price: '5',
+    }));
+    const content = mixedFile(orders);
+    await expect(run(content, { source: 'lanes', batchSize: 10, concurrency: 2 })).rejects.toThrow('refused');
+
+    const [failed] = await db().db.selectFrom('ingest_import').selectAll().where('source_id', '=', 'lanes').execute();
+    expect(failed).toMatchObject({ status: 'failed' });
+    expect(failed?.failure).toMatch(/^stopped by an error \[P0001\]: rows written before it are kept/);
+    const kept = await ordersOf('lanes');
+    // The first chunk at least; none of the failed one; the counts say exactly what is in the database.
+    expect(kept.map((o) => o.external_id)).toContain('F000');
+    expect(kept.some((o) => o.external_id >= 'F100' && o.external_id < 'F200')).toBe(false);
+    expect(failed?.rows_stored).toBe(kept.length * 2);
+
+    await sql`drop trigger test_refuse_order on customer_order`.execute(db().db);
+    const again = await run(content, { source: 'lanes', batchSize: 10, concurrency: 2 });
+    expect(again).toMatchObject({ status: 'done', rowsTotal: 600, rowsStored: 600 - kept.length * 2, rowsDuplicate: kept.length * 2, rowsRejected: 0 });
+    expect(await ordersOf('lanes')).toHaveLength(300);
+    // Every customer's summary counts all its orders, those the failed import stored included (its
+    // summaries step never ran): 40 customers, F000 … F299 by i % 40, each order 5 + 2 × 1 = 7 yuan.
+    const stats = await db()
+      .db.selectFrom('customer_identifier')
+      .innerJoin('customer_stats', 'customer_stats.customer_id', 'customer_identifier.customer_id')
+      .select(['customer_identifier.value', 'order_count', 'total_spent_fen'])
+      .where('customer_identifier.value', 'like', '+86130555500%')
+      .orderBy('customer_identifier.value')
+      .execute();
+    expect(stats).toHaveLength(40);
+    for (const [n, s] of stats.entries()) expect(s, s.value).toMatchObject({ order_count: n < 20 ? 8 : 7, total_spent_fen: (n < 20 ? 8 : 7) * 700 });
+  });
+
+  it('refreshes, on a second import, the summaries of customers whose orders a failed import stored', async () => {
+    // The first chunk fails; the second (a customer of its own) is stored, but the import stops before summaries.
+    await sql`
+      create function test_refuse_g() returns trigger language plpgsql as $$
+      begin if new.external_id = 'G000' then raise exception 'refused'; end if; return new; end $$`.execute(db().db);
+    await sql`create trigger test_refuse_g before insert on customer_order for each row execute function test_refuse_g()`.execute(db().db);
+    const orders = Array.from({ length: 200 }, (_, i) => ({
+      key: `G${String(i).padStart(3, '0')}`,
+      phone: i < 100 ? '13066660001' : '13066660002',
+      price: '5',
+    }));
+    const content = mixedFile(orders);
+    await expect(run(content, { source: 'stale', batchSize: 10, concurrency: 2 })).rejects.toThrow('refused');
+    const kept = await ordersOf('stale');
+    expect(kept.map((o) => o.external_id)).toEqual(orders.slice(100).map((o) => o.key));
+    await sql`drop trigger test_refuse_g on customer_order`.execute(db().db);
+    expect(await run(content, { source: 'stale', batchSize: 10, concurrency: 2 })).toMatchObject({ status: 'done', rowsStored: 200, rowsDuplicate: 200 });
+    const stats = await db()
+      .db.selectFrom('customer_identifier')
+      .innerJoin('customer_stats', 'customer_stats.customer_id', 'customer_identifier.customer_id')
+      .select(['customer_identifier.value', 'order_count'])
+      .where('customer_identifier.value', 'in', ['+8613066660001', '+8613066660002'])
+      .orderBy('customer_identifier.value')
+      .execute();
+    expect(stats).toEqual([
+      { value: '+8613066660001', order_count: 100 },
+      { value: '+8613066660002', order_count: 100 },
     ]);
   });
 

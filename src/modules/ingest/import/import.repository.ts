@@ -63,8 +63,8 @@ export const addImportProgress = async (trx: Trx, id: string, delta: ImportCount
     where id = ${id}`.execute(trx);
 };
 
-export const finishImport = async (trx: Trx, id: string, status: ImportStatus, at: Date): Promise<void> => {
-  await trx.updateTable('ingest_import').set({ status, finished_at: at }).where('id', '=', id).execute();
+export const finishImport = async (trx: Trx, id: string, status: ImportStatus, at: Date, failure: string | null = null): Promise<void> => {
+  await trx.updateTable('ingest_import').set({ status, finished_at: at, failure }).where('id', '=', id).execute();
 };
 
 /** Keys of this source and kind already imported. */

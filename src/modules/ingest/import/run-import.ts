@@ -10,7 +10,7 @@ import { loadIdentityRules } from '../../identity/index.ts';
 import type { ImportKind } from '../ingest.tables.ts';
 import { ensureSource, isSourceId, recordRejections } from '../sources.ts';
 import type { FileEncoding } from './decode-file.ts';
-import { failInterruptedImports, holdingImportLock } from './fail-interrupted-imports.ts';
+import { failInterruptedImports, holdingImportLock, stoppedBy } from './fail-interrupted-imports.ts';
 import { type ColumnMapping, resolveMapping } from './field-mapping.ts';
 import {
   addImportProgress,
@@ -442,7 +442,7 @@ export const importFile = async (db: Db, clock: Clock, actor: Actor, options: Im
 
     const finishedAt = clock.now();
     await db.transaction().execute(async (trx) => {
-      await finishImport(trx, id, status, finishedAt);
+      await finishImport(trx, id, status, finishedAt, failure === undefined ? null : stoppedBy(failure));
       await recordAudit(trx, clock, actor, {
         action: 'ingest.import',
         subjectType: 'ingest_import',
