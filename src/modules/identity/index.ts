@@ -1,4 +1,6 @@
 /** The identity graph: identifiers → customers, merge rules and history, unmerge, golden-record rules. */
+
+export { identifierLockBudget } from './identifier-locks.ts';
 export type { IdentityErrorCode } from './identity.errors.ts';
 export { identityRoutes } from './identity.routes.ts';
 export { type IdentityMetrics, identityMetrics } from './identity-metrics.ts';

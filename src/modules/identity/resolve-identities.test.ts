@@ -1,7 +1,9 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../platform/clock.ts';
 import { useTestDb } from '../../test/test-db.ts';
 import { cliActor } from '../auth/index.ts';
+import { identifierLockBudget } from './identifier-locks.ts';
 import { DEFAULT_IDENTITY_RULES, type IdentifierType, type IdentityRules } from './identity-rules.ts';
 import { mergeCustomers, undoMerge } from './merge-customers.ts';
 import { normalizeIdentifier } from './normalize-identifier.ts';
@@ -127,6 +129,24 @@ describe('resolveIdentities', () => {
     await resolve([input({ user_id: 'u-lim', email: 'a2@example.com' }), input({ user_id: 'u-lim', email: 'a3@example.com' })], limited);
     const emails = await db().db.selectFrom('customer_identifier').select('value').where('customer_id', '=', c).where('type', '=', 'email').execute();
     expect(emails.map((e) => e.value).sort()).toEqual(['a1@example.com', 'a2@example.com']);
+  });
+
+  it("resolves a batch with more identifiers than PostgreSQL's lock table holds, and concurrent large batches still link each identifier once", async () => {
+    // 5,000 new customers with four identifiers each: 20,000 identifier locks in one transaction ran out
+    // of shared memory on a server with default settings. Two such batches overlap on half their customers.
+    const batch = (from: number) =>
+      Array.from({ length: 5_000 }, (_, i) =>
+        input({ user_id: `u-${from + i}`, email: `c${from + i}@big.example`, member_no: `B${from + i}`, anonymous_id: `a-${from + i}` }),
+      );
+    const budget = await db().tx((trx) => identifierLockBudget(trx));
+    expect(budget).toBeLessThan(20_000);
+    const [a, b] = await Promise.all([resolve(batch(0)), resolve(batch(2_500))]);
+    expect(new Set(a.resolutions.map((r) => r.customerId)).size).toBe(5_000);
+    // The overlapping half resolved to the same customers in both batches, whichever ran first.
+    expect(b.resolutions.slice(0, 2_500).map((r) => r.customerId)).toEqual(a.resolutions.slice(2_500).map((r) => r.customerId));
+    const { rows } = await sql<{ n: number; owners: number }>`
+      select count(*)::int as n, count(distinct customer_id)::int as owners from customer_identifier where value like '%big.example'`.execute(db().db);
+    expect(rows[0]).toEqual({ n: 7_500, owners: 7_500 });
   });
 
   it('creates a new visitor once when concurrent batches see it at the same time', async () => {

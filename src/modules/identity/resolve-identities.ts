@@ -15,8 +15,9 @@ import {
   repointRoot,
   type TraitObservation,
 } from '../customers/index.ts';
+import { lockIdentifiers } from './identifier-locks.ts';
 import type { IdentifierType, IdentityRules } from './identity-rules.ts';
-import { type Identifier, identifierLockKey } from './normalize-identifier.ts';
+import type { Identifier } from './normalize-identifier.ts';
 
 export type ResolveInput = {
   source: string;
@@ -45,8 +46,9 @@ const key = (i: Identifier) => `${i.type}\u0000${i.value}`;
  * Resolves a batch of identifier sets to customers, creating, linking and merging as the rules allow.
  *
  * Inputs whose identifiers are all known and point at one customer take the fast path (no locks).
- * The others lock their identifiers (advisory locks, taken in one sorted statement so concurrent
- * batches cannot deadlock), read the graph again, and are planned one by one in memory so that later
+ * The others lock their identifiers (`lockIdentifiers`: one advisory lock each, taken in one sorted
+ * statement so concurrent batches cannot deadlock, or one lock on all of them for a very large batch),
+ * read the graph again, and are planned one by one in memory so that later
  * inputs see what earlier ones created; then everything is written set-based.
  *
  * Rules: an input matching several customers merges them unless the merge would give one customer two
@@ -75,8 +77,7 @@ export const resolveIdentities = async (
 
   const writeKeys = dedupe(inputs.filter((_, n) => needsWrite[n]).flatMap((i) => i.identifiers.filter(usable)));
   if (writeKeys.length > 0) {
-    const lockKeys = writeKeys.map(identifierLockKey).sort();
-    await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${lockKeys}::text[]) as k order by k`.execute(trx);
+    await lockIdentifiers(trx, writeKeys);
     // Read again under the locks: a concurrent batch may have created or merged what we need.
     owners = groupOwners(await findIdentifierOwners(trx, allKeys.filter(usable)));
   }

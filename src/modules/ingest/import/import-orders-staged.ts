@@ -7,7 +7,7 @@ import type { Trx } from '../../../platform/db.ts';
 import { RecentCache } from '../../../platform/recent-cache.ts';
 import { insertStagedOrders, type OrderStatus, refreshCustomerStats } from '../../customers/index.ts';
 import type { Database } from '../../database.ts';
-import { type Identifier, type IdentifierType, type ResolveInput, resolveIdentities } from '../../identity/index.ts';
+import { type Identifier, type IdentifierType, identifierLockBudget, type ResolveInput, resolveIdentities } from '../../identity/index.ts';
 import type { RowError } from './import.repository.ts';
 import { type BatchContext, type CustomerRef, rowError } from './import-batch.ts';
 import { type Group, importReturns, type Line, parseLine } from './import-orders.ts';
@@ -101,7 +101,12 @@ export const createStage = async (conn: ImportConnection): Promise<void> => {
  * The staging table's COPY text for a batch of rows (one line each, failed rows staged as failed) and
  * the batch's errors. The identifiers of a customer are serialised once (its rows repeat them).
  */
-export const stageText = (ctx: Omit<BatchContext, 'trx'>, batch: Row[], identifiersJson: RecentCache<string, string>): { text: string; errors: RowError[] } => {
+export const stageText = (
+  ctx: Omit<BatchContext, 'trx'>,
+  batch: Row[],
+  identifiersJson: RecentCache<string, string>,
+  seen: { maxIdentifiers: number } = { maxIdentifiers: 0 },
+): { text: string; errors: RowError[] } => {
   const c = ctx as BatchContext;
   const keyAt = ctx.columns.index.external_id ?? -1;
   const qtyAt = ctx.columns.index.quantity ?? -1;
@@ -124,6 +129,7 @@ export const stageText = (ctx: Omit<BatchContext, 'trx'>, batch: Row[], identifi
     if (identifiers === undefined) {
       identifiers = copyText(JSON.stringify(l.ref.identifiers.map((i) => [i.type, i.value])));
       identifiersJson.set(l.ref.key, identifiers);
+      if (l.ref.identifiers.length > seen.maxIdentifiers) seen.maxIdentifiers = l.ref.identifiers.length;
     }
     text +=
       `${row.line}\t${copyText(key)}\tt\t${copyText(l.ref.key)}\t${identifiers}\t${copyText(l.ref.traits.display_name)}\t${l.placedAt.toISOString()}\t` +
@@ -144,7 +150,8 @@ export const stageOrderRows = async (
   rows: AsyncIterable<Row[]>,
   onErrors: (errors: RowError[], rows: number) => Promise<void>,
   onPhase?: (phase: string, milliseconds: number) => void,
-): Promise<void> => {
+): Promise<{ maxIdentifiers: number }> => {
+  const seen = { maxIdentifiers: 0 };
   const identifiersJson = new RecentCache<string, string>(25_000);
   const started = performance.now();
   const cpu = process.cpuUsage();
@@ -153,7 +160,7 @@ export const stageOrderRows = async (
     let pending: RowError[] = [];
     let batches = 0;
     for await (const batch of rows) {
-      const { text, errors } = stageText(ctx, batch, identifiersJson);
+      const { text, errors } = stageText(ctx, batch, identifiersJson, seen);
       pending.push(...errors);
       if (++batches % 8 === 0 || pending.length >= 1_000) {
         await onErrors(pending, pending.length);
@@ -172,6 +179,7 @@ export const stageOrderRows = async (
   await sql`create index if not exists gx_order_stage_key on gx_order_stage (order_key, line)`.execute(conn);
   await sql`analyze gx_order_stage`.execute(conn);
   onPhase?.('index staging table', performance.now() - copied);
+  return seen;
 };
 
 type StagedLine = {
@@ -248,8 +256,13 @@ export type StagedOptions = {
   record: RecordChunk;
   /** Orders per transaction when writing sales (default 50,000). */
   chunkOrders: number;
-  /** Distinct customers per identity-resolution call (default 5,000). */
+  /**
+   * Distinct customers per identity-resolution call at most (default 5,000); fewer when their identifiers
+   * would be more than the identifier locks a transaction may take (then lanes would wait for each other).
+   */
   chunkCustomers: number;
+  /** The most identifiers a customer of the file has (pass 1 tells). */
+  identifiersPerCustomer: number;
   /**
    * Chunks resolved or written at once, each on its own connection: an INSERT never runs as a parallel
    * query, so a second core is used only by a second connection (1.7× on 2 cores, measured).
@@ -387,10 +400,12 @@ export const writeStagedOrders = async (conn: ImportConnection, ctx: Omit<BatchC
   // Lanes take chunks from the one cursor (each FETCH is one statement on the import's connection) and
   // resolve them in transactions of their own; the resolutions go back to the import's connection.
   let resolvedChunks = 0;
+  const budget = await options.pool.transaction().execute((trx) => identifierLockBudget(trx));
+  const chunkCustomers = Math.max(50, Math.min(options.chunkCustomers, Math.floor(budget / Math.max(1, options.identifiersPerCustomer))));
   await inLanes(options.lanes, async (stopped) => {
     while (!stopped()) {
       const { rows: refs } = await sql<{ ref_key: string; identifiers: string; customer_name: string | null }>`
-        fetch forward ${sql.lit(options.chunkCustomers)} from gx_refs`.execute(conn);
+        fetch forward ${sql.lit(chunkCustomers)} from gx_refs`.execute(conn);
       if (refs.length === 0) return;
       const inputs: ResolveInput[] = refs.map((r) => {
         const ref = refOf(r as StagedLine);
@@ -402,7 +417,7 @@ export const writeStagedOrders = async (conn: ImportConnection, ctx: Omit<BatchC
       );
       const chunk = resolvedChunks++;
       if (chunk === 0 || chunk === 3) await options.analyze(options.pool);
-      if (refs.length < options.chunkCustomers) return;
+      if (refs.length < chunkCustomers) return;
     }
   });
   await sql`close gx_refs`.execute(conn);

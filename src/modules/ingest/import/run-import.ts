@@ -360,7 +360,7 @@ export const importFile = async (db: Db, clock: Clock, actor: Actor, options: Im
 
       await createStage(conn);
       try {
-        await stageOrderRows(
+        const pass1 = await stageOrderRows(
           conn,
           base,
           readable(),
@@ -378,6 +378,7 @@ export const importFile = async (db: Db, clock: Clock, actor: Actor, options: Im
           transaction: chunkTransaction,
           chunkOrders: Math.max(100, Math.min(50_000, batchSize * 10)),
           chunkCustomers: Math.max(100, Math.min(10_000, batchSize)),
+          identifiersPerCustomer: pass1.maxIdentifiers,
           lanes: options.concurrency ?? DEFAULT_ORDER_LANES,
           analyze: (on) => analyzeGrowingTables(on, kind),
           record: async (trx, outcome) => {
