@@ -87,7 +87,7 @@ program
   })
   .option('--currency <code>', 'for amounts without a currency column', 'CNY')
   .option('--batch-size <n>', 'rows per transaction', positiveInt(50_000))
-  .option('--parallel <n>', 'transactions written at once, each on its own connection (orders: 2 by default; other kinds: 1)', positiveInt(64))
+  .option('--parallel <n>', 'transactions written at once, each on its own connection (orders, customers: 2 by default; other kinds: 1)', positiveInt(64))
   .action(async (kind, file, opts) => (await import('./commands/import.ts')).importCommand(kind, file, opts));
 
 const loyalty = program.command('loyalty').description('membership and points');

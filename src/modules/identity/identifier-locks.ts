@@ -35,11 +35,16 @@ export const identifierLockBudget = async (trx: Trx): Promise<number> => {
 export const lockIdentifiers = async (trx: Trx, identifiers: Identifier[]): Promise<'each' | 'all'> => {
   if (identifiers.length === 0) return 'each';
   if (identifiers.length > (await identifierLockBudget(trx))) {
-    await sql`select pg_advisory_xact_lock(${ALL_IDENTIFIERS_LOCK}::bigint)`.execute(trx);
+    await lockAllIdentifiers(trx);
     return 'all';
   }
   const keys = identifiers.map(identifierLockKey).sort();
   await sql`select pg_advisory_xact_lock_shared(${ALL_IDENTIFIERS_LOCK}::bigint)`.execute(trx);
   await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${keys}::text[]) as k order by k`.execute(trx);
   return 'each';
+};
+
+/** Locks all identifiers until the transaction ends: no other identity writer runs meanwhile. */
+export const lockAllIdentifiers = async (trx: Trx): Promise<void> => {
+  await sql`select pg_advisory_xact_lock(${ALL_IDENTIFIERS_LOCK}::bigint)`.execute(trx);
 };

@@ -15,7 +15,7 @@ import {
   repointRoot,
   type TraitObservation,
 } from '../customers/index.ts';
-import { lockIdentifiers } from './identifier-locks.ts';
+import { identifierLockBudget, lockAllIdentifiers, lockIdentifiers } from './identifier-locks.ts';
 import type { IdentifierType, IdentityRules } from './identity-rules.ts';
 import type { Identifier } from './normalize-identifier.ts';
 
@@ -62,12 +62,21 @@ export const resolveIdentities = async (
   rules: IdentityRules,
   inputs: ResolveInput[],
   actorLabel = 'identity',
+  options: {
+    /**
+     * Most inputs are new (an import of customers not imported before): a batch with more identifiers than
+     * the lock budget then locks all identifiers first and reads the graph once, not twice.
+     */
+    mostlyNew?: boolean;
+  } = {},
 ): Promise<{ resolutions: Resolution[]; merges: MergePlan[] }> => {
   const now = clock.now();
   const allKeys = dedupe(inputs.flatMap((i) => i.identifiers));
   const quarantined = await loadQuarantined(trx, allKeys);
   const usable = (i: Identifier) => !quarantined.has(key(i));
 
+  const lockedAll = options.mostlyNew === true && allKeys.length > (await identifierLockBudget(trx));
+  if (lockedAll) await lockAllIdentifiers(trx);
   let owners = groupOwners(await findIdentifierOwners(trx, allKeys.filter(usable)));
   const needsWrite = inputs.map((input) => {
     const ids = input.identifiers.filter(usable);
@@ -76,7 +85,7 @@ export const resolveIdentities = async (
   });
 
   const writeKeys = dedupe(inputs.filter((_, n) => needsWrite[n]).flatMap((i) => i.identifiers.filter(usable)));
-  if (writeKeys.length > 0) {
+  if (writeKeys.length > 0 && !lockedAll) {
     await lockIdentifiers(trx, writeKeys);
     // Read again under the locks: a concurrent batch may have created or merged what we need.
     owners = groupOwners(await findIdentifierOwners(trx, allKeys.filter(usable)));

@@ -68,6 +68,10 @@ const REF_TYPES: [ImportField, IdentifierType][] = [
   ['wechat_openid', 'wechat_openid'],
 ];
 
+/** How many identifiers a row can name its customer by: the identifier fields the mapping uses. */
+export const identifierFieldsMapped = (columns: FieldColumns, idField: 'external_id' | 'customer_external_id'): number =>
+  REF_TYPES.filter(([f]) => columns.index[f === 'customer_external_id' ? idField : f] !== undefined).length;
+
 export type CustomerRef = { identifiers: Identifier[]; key: string; traits: Record<string, string> };
 
 /**

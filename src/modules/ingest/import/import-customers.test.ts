@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../platform/clock.ts';
 import { useTestDb } from '../../../test/test-db.ts';
 import { cliActor } from '../../auth/index.ts';
+import { identifierLockBudget } from '../../identity/index.ts';
 import { getImportErrors } from './list-imports.ts';
 import { type ImportOptions, importFile } from './run-import.ts';
 
@@ -114,5 +115,38 @@ describe('importing customers', () => {
     });
     const imports = await db().db.selectFrom('ingest_import').select('id').execute();
     expect(imports).toHaveLength(5);
+  });
+
+  it('writes large files two batches at a time, sized to the identity lock budget, with the outcome of one at a time', async () => {
+    // 1,000 customers with four identifiers each (batches of a few hundred, two at once); L993 (no member
+    // number) shares L3's phone in another batch, so both ids end on one customer; L4 comes twice.
+    const rows = Array.from({ length: 1_000 }, (_, i) => `L${i},客户${i},139${String(i).padStart(8, '0')},l${i}@lanes.example,LM${i}`);
+    rows[993] = 'L993,客户993,13900000003,l993@lanes.example,';
+    rows[994] = 'L4,客户4,13900000004,l4@lanes.example,LM4';
+    const file = ['客户编号,姓名,手机号,邮箱,会员号', ...rows].join('\n');
+    const committed: number[] = [];
+    const summary = await run(file, { source: 'lanes', onProgress: (p) => committed.push(p.rows) });
+    expect(summary).toMatchObject({ status: 'done', rowsTotal: 1_000, rowsStored: 999, rowsDuplicate: 1, rowsRejected: 0 });
+    // Batches of the lock budget ÷ 4 identifier columns (320 on a server with default settings), each
+    // counted once it committed (in whichever order they commit).
+    const perBatch = Math.floor((await db().tx((trx) => identifierLockBudget(trx))) / 4);
+    const sizes = committed.map((n, i) => n - (committed[i - 1] ?? 0)).sort((a, b) => a - b);
+    const expected = Array.from({ length: Math.ceil(1_000 / perBatch) }, (_, i) => Math.min(perBatch, 1_000 - i * perBatch)).sort((a, b) => a - b);
+    expect(expected.length).toBeGreaterThan(1);
+    expect(sizes).toEqual(expected);
+    const owners = await db()
+      .db.selectFrom('customer_identifier')
+      .innerJoin('customer', 'customer.id', 'customer_identifier.customer_id')
+      .select(['customer_identifier.value', 'customer.root_id'])
+      .where('customer_identifier.value', 'in', ['lanes:L3', 'lanes:L993', '+8613900000003'])
+      .execute();
+    expect(new Set(owners.map((o) => o.root_id)).size).toBe(1);
+    const { count } = await db()
+      .db.selectFrom('customer_identifier')
+      .select((e) => e.fn.countAll<number>().as('count'))
+      .where('type', '=', 'external')
+      .where('value', 'like', 'lanes:%')
+      .executeTakeFirstOrThrow();
+    expect(Number(count)).toBe(999);
   });
 });

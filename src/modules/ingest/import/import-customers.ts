@@ -50,7 +50,8 @@ export const importCustomers: KindImporter = async (ctx, rows): Promise<BatchOut
     ctx,
     todo.map((t) => t.ref.ref),
   );
-  const { resolutions } = await resolveIdentities(ctx.trx, ctx.clock, ctx.rules, inputs, `import:${ctx.source}`);
+  // Rows not imported before: mostly customers new to Guanxi.
+  const { resolutions } = await resolveIdentities(ctx.trx, ctx.clock, ctx.rules, inputs, `import:${ctx.source}`, { mostlyNew: true });
   const claimed = await claimRecords(
     ctx.trx,
     ctx.source,
