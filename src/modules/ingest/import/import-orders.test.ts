@@ -233,12 +233,22 @@ describe('importing orders', () => {
     ]);
   });
 
+  /** Makes the database refuse (raise) the insert of one order until the returned function is called. */
+  const refuseOrder = async (externalId: string): Promise<() => Promise<void>> => {
+    await sql`
+      create or replace function test_refuse_order() returns trigger language plpgsql as $$
+      begin if new.external_id = tg_argv[0] then raise exception 'refused'; end if; return new; end $$`.execute(db().db);
+    await sql`create trigger test_refuse_order before insert on customer_order for each row execute function test_refuse_order(${sql.lit(externalId)})`.execute(
+      db().db,
+    );
+    return async () => {
+      await sql`drop trigger test_refuse_order on customer_order`.execute(db().db);
+    };
+  };
+
   it('ends as failed when a chunk fails, keeps what the other lanes stored, and completes on a second import', async () => {
     // A database error in the middle chunk of three (orders F100…F199), written by the second of two lanes.
-    await sql`
-      create function test_refuse_order() returns trigger language plpgsql as $$
-      begin if new.external_id = 'F150' then raise exception 'refused'; end if; return new; end $$`.execute(db().db);
-    await sql`create trigger test_refuse_order before insert on customer_order for each row execute function test_refuse_order()`.execute(db().db);
+    const allow = await refuseOrder('F150');
     const orders = Array.from({ length: 300 }, (_, i) => ({
       key: `F${String(i).padStart(3, '0')}`,
       phone: `1305555${String(i % 40).padStart(4, '0')}`,
@@ -256,7 +266,7 @@ describe('importing orders', () => {
     expect(kept.some((o) => o.external_id >= 'F100' && o.external_id < 'F200')).toBe(false);
     expect(failed?.rows_stored).toBe(kept.length * 2);
 
-    await sql`drop trigger test_refuse_order on customer_order`.execute(db().db);
+    await allow();
     const again = await run(content, { source: 'lanes', batchSize: 10, concurrency: 2 });
     expect(again).toMatchObject({ status: 'done', rowsTotal: 600, rowsStored: 600 - kept.length * 2, rowsDuplicate: kept.length * 2, rowsRejected: 0 });
     expect(await ordersOf('lanes')).toHaveLength(300);
@@ -275,10 +285,7 @@ describe('importing orders', () => {
 
   it('refreshes, on a second import, the summaries of customers whose orders a failed import stored', async () => {
     // The first chunk fails; the second (a customer of its own) is stored, but the import stops before summaries.
-    await sql`
-      create function test_refuse_g() returns trigger language plpgsql as $$
-      begin if new.external_id = 'G000' then raise exception 'refused'; end if; return new; end $$`.execute(db().db);
-    await sql`create trigger test_refuse_g before insert on customer_order for each row execute function test_refuse_g()`.execute(db().db);
+    const allow = await refuseOrder('G000');
     const orders = Array.from({ length: 200 }, (_, i) => ({
       key: `G${String(i).padStart(3, '0')}`,
       phone: i < 100 ? '13066660001' : '13066660002',
@@ -288,7 +295,7 @@ describe('importing orders', () => {
     await expect(run(content, { source: 'stale', batchSize: 10, concurrency: 2 })).rejects.toThrow('refused');
     const kept = await ordersOf('stale');
     expect(kept.map((o) => o.external_id)).toEqual(orders.slice(100).map((o) => o.key));
-    await sql`drop trigger test_refuse_g on customer_order`.execute(db().db);
+    await allow();
     expect(await run(content, { source: 'stale', batchSize: 10, concurrency: 2 })).toMatchObject({ status: 'done', rowsStored: 200, rowsDuplicate: 200 });
     const stats = await db()
       .db.selectFrom('customer_identifier')
