@@ -73,6 +73,26 @@ export const writeOrdersCsv = async (file: string, rows: number): Promise<{ cust
   return { customers, orders };
 };
 
+/**
+ * Writes a customers CSV as a CRM exports it: `rows` customers, each with an id, a name, a mobile number, an
+ * email and a member number (four identifiers), and a city; none shares an identifier with another.
+ */
+export const writeCustomersCsv = async (file: string, rows: number): Promise<void> => {
+  const out = createWriteStream(file);
+  out.write('客户编号,姓名,手机号,邮箱,会员号,城市\n');
+  const cities = ['上海', '北京', '杭州', '成都', '广州', '深圳'];
+  let chunk = '';
+  for (let i = 0; i < rows; i++) {
+    chunk += `CRM${pad(i, 7)},客户${i},15${pad(i, 9)},c${i}@crm.example,VIP${pad(i, 8)},${cities[i % cities.length]}\n`;
+    if (chunk.length > 1 << 16) {
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await once(out, 'close');
+};
+
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /**
@@ -81,7 +101,8 @@ const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** di
  * same file into a bare scratch table in the same run, and COPY of the stored lines into a table shaped like
  * customer_order_line (its indexes and key: the least any import into this data model writes), plus a second
  * import of the file (all duplicates) and the peak resident memory while importing; `phaseSeconds: …` say where the first import's time went
- * (reading and parsing into the staging table, customers, orders, order summaries).
+ * (reading and parsing into the staging table, customers, orders, order summaries). Then a customers file of
+ * as many customers (four identifiers each, all new) through the customers kind.
  *
  * Call: `await importScenario({ db: database.db, pool: database.pool, rows: 1_000_000, dir: '.guanxi/bench-import' })`
  * on a freshly migrated database.
@@ -166,6 +187,18 @@ export async function importScenario(options: { db: Db; pool: pg.Pool; rows?: nu
     client.release();
   }
 
+  // A CRM's customers (as many as the order file has), all new: the customers kind's batch path.
+  const customersFile = path.join(options.dir, `customers-${generated.customers}.csv`);
+  await writeCustomersCsv(customersFile, generated.customers);
+  const customersStarted = performance.now();
+  const customersSummary = await importFile(options.db, systemClock, systemActor('bench'), {
+    kind: 'customers',
+    source: 'bench-crm',
+    fileName: path.basename(customersFile),
+    bytes: createReadStream(customersFile, { highWaterMark: 256 * 1024 }),
+  });
+  const customersSeconds = (performance.now() - customersStarted) / 1000;
+
   const importRate = rows / first.seconds;
   const copyRate = rows / copySeconds;
   return {
@@ -185,6 +218,10 @@ export async function importScenario(options: { db: Db; pool: pg.Pool; rows?: nu
     reimportSeconds: round(again.seconds, 2),
     reimportRowsPerSecond: round(rows / again.seconds),
     reimportDuplicates: again.summary.rowsDuplicate,
+    customersImportRows: generated.customers,
+    customersImportStored: customersSummary.rowsStored,
+    customersImportSeconds: round(customersSeconds, 2),
+    customersImportRowsPerSecond: round(generated.customers / customersSeconds),
     baselineRssMegabytes: round(baselineRss / 2 ** 20),
     peakRssFirstHalfMegabytes: round(peak.first / 2 ** 20),
     peakRssSecondHalfMegabytes: round(peak.second / 2 ** 20),
