@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../platform/clock.ts';
+import { createDb } from '../../../platform/db.ts';
 import { useTestDb } from '../../../test/test-db.ts';
 import { cliActor } from '../../auth/index.ts';
 import { getImportErrors } from './list-imports.ts';
@@ -308,6 +309,29 @@ describe('importing orders', () => {
       { value: '+8613066660001', order_count: 100 },
       { value: '+8613066660002', order_count: 100 },
     ]);
+  });
+
+  it('completes with three lanes on a pool of two connections (lanes queue for connections, never deadlock)', async () => {
+    const small = createDb(db().url, 2);
+    try {
+      const orders = Array.from({ length: 300 }, (_, i) => ({
+        key: `P${String(i).padStart(3, '0')}`,
+        phone: `1307777${String(i % 30).padStart(4, '0')}`,
+        price: '5',
+      }));
+      const summary = await importFile(small.db, systemClock, cliActor('test'), {
+        kind: 'orders',
+        source: 'small-pool',
+        fileName: 'orders.csv',
+        bytes: bytesOf(mixedFile(orders)),
+        batchSize: 10,
+        concurrency: 3,
+      });
+      expect(summary).toMatchObject({ status: 'done', rowsTotal: 600, rowsStored: 600, rowsRejected: 0 });
+    } finally {
+      await small.close();
+    }
+    expect(await ordersOf('small-pool')).toHaveLength(300);
   });
 
   it('stores each order once when two imports of the same file run at the same time', async () => {
