@@ -15,6 +15,16 @@ describe('360° customer view and identity', () => {
     await demo.page.getByTestId('nav-dashboard').click();
     await expect.poll(() => demo.page.getByTestId('kpi-link-rate').textContent(), SLOW).toMatch(/\d+\.\d%/);
     expect(await demo.page.getByTestId('kpi-duplicate-rate').textContent()).toMatch(/\d+\.\d%/);
+    // The figures are a stored measurement; an admin asks for a new one, which the worker takes.
+    const first = await getJson<{ measuredAt: string }>('/api/identity/metrics');
+    await expect.poll(() => demo.page.getByTestId('identity-measured-at').textContent(), SLOW).toMatch(/^Measured \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    await demo.page.getByTestId('identity-measure').click();
+    await expect
+      .poll(async () => {
+        const m = await getJson<{ measuredAt: string; pending: boolean }>('/api/identity/metrics');
+        return !m.pending && m.measuredAt > first.measuredAt;
+      }, SLOW)
+      .toBe(true);
   });
 
   it('names anonymous visitors "Anonymous visitor · <short id>" instead of leaving their name blank', async () => {

@@ -1,5 +1,6 @@
 import type { AppDeps } from './http/deps.ts';
 import { authJobs } from './modules/auth/index.ts';
+import { identityJobs } from './modules/identity/index.ts';
 import { ingestJobs } from './modules/ingest/ingest.jobs.ts';
 import { recommendationsJobs } from './modules/intelligence/recommendations/index.ts';
 import { scoringJobs } from './modules/intelligence/scoring/index.ts';
@@ -15,7 +16,16 @@ export const subscribers = (deps: AppDeps): Subscriber[] => [...loyaltySubscribe
 /** Every module's jobs and timers, plus the outbox dispatcher. */
 export const allJobs = (deps: AppDeps): JobDefinitions => {
   const subs = subscribers(deps);
-  const parts = [authJobs(deps), loyaltyJobs(deps), ingestJobs(deps), scoringJobs(deps), segmentationJobs(deps), tagsJobs(deps), recommendationsJobs(deps)];
+  const parts = [
+    authJobs(deps),
+    loyaltyJobs(deps),
+    ingestJobs(deps),
+    identityJobs(deps),
+    scoringJobs(deps),
+    segmentationJobs(deps),
+    tagsJobs(deps),
+    recommendationsJobs(deps),
+  ];
   return {
     tasks: {
       ...Object.assign({}, ...parts.map((p) => p.tasks)),

@@ -13,6 +13,7 @@ import * as m20261123_0012 from './20261123_0012_inbox_payload.ts';
 import * as m20261123_0015 from './20261123_0015_loyalty_merge_transfer.ts';
 import * as m20261123_0016 from './20261123_0016_forbid_change_and_tag_archive.ts';
 import * as m20261123_0019 from './20261123_0019_outbox_parked.ts';
+import * as m20261123_0021 from './20261123_0021_identity_measurement.ts';
 
 /** Append-only list; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '20261123_0015_loyalty_merge_transfer': m20261123_0015,
   '20261123_0016_forbid_change_and_tag_archive': m20261123_0016,
   '20261123_0019_outbox_parked': m20261123_0019,
+  '20261123_0021_identity_measurement': m20261123_0021,
 };

@@ -90,6 +90,12 @@ export interface IdentityMetrics {
   mergedRecords: number;
   quarantined: number;
   merges: { total: number; undone: number; last30d: number };
+  /** When these figures were measured (a job measures hourly and after imports, rule changes, re-resolutions). */
+  measuredAt: string;
+  /** How long measuring took. */
+  seconds: number;
+  /** A new measurement is waiting or under way. */
+  pending: boolean;
 }
 
 export interface IdentityRules {

@@ -1,6 +1,6 @@
 import { recordAudit } from '../../modules/audit/index.ts';
 import { cliActor } from '../../modules/auth/index.ts';
-import { identityMetrics, loadIdentityRules, reresolveAll } from '../../modules/identity/index.ts';
+import { enqueueIdentityMeasurement, loadIdentityRules, measureIdentity, reresolveAll } from '../../modules/identity/index.ts';
 import { systemClock } from '../../platform/clock.ts';
 import { withDatabase } from '../context.ts';
 import { progressReporter } from '../progress.ts';
@@ -22,6 +22,7 @@ export const identityReresolve = async (opts: { apply?: boolean }): Promise<void
           details: { merged: report.duplicates, conflicted: report.conflicted, quarantined: report.quarantined },
         }),
       );
+      await enqueueIdentityMeasurement(database.db);
     }
     process.stdout.write(
       [
@@ -40,7 +41,8 @@ export const identityReresolve = async (opts: { apply?: boolean }): Promise<void
 
 export const identityShowMetrics = async (opts: { json?: boolean }): Promise<void> => {
   await withDatabase(async ({ database }) => {
-    const m = await identityMetrics(database.db, systemClock, await loadIdentityRules(database.db));
+    // Measured now, and stored as the latest measurement the console shows.
+    const m = await measureIdentity(database.db, systemClock, await loadIdentityRules(database.db));
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(m, null, 2)}\n`);
       return;

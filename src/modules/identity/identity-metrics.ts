@@ -56,3 +56,71 @@ export const identityMetrics = async (db: Db, clock: Clock, rules: IdentityRules
     merges: { total: Number(c?.merges ?? 0), undone: Number(c?.undone ?? 0), last30d: Number(c?.recent ?? 0) },
   };
 };
+
+/** A stored measurement of the identity metrics: what they were at `measuredAt`, and how long measuring took. */
+export type IdentityMeasurement = IdentityMetrics & { measuredAt: Date; seconds: number };
+
+/** The job that takes a new measurement (hourly, and after imports, rule changes and re-resolutions). */
+export const MEASURE_TASK = 'identity:measure';
+// Measurements are taken one at a time; a reader finding none waits for the one under way.
+const MEASURE_LOCK = 7_361_012;
+const KEEP_DAYS = 400;
+
+const readLatest = async (db: Db): Promise<IdentityMeasurement | undefined> => {
+  const row = await db.selectFrom('identity_measurement').selectAll().orderBy('measured_at', 'desc').limit(1).executeTakeFirst();
+  return row ? { ...(row.metrics as IdentityMetrics), measuredAt: row.measured_at, seconds: Number(row.seconds) } : undefined;
+};
+
+const oneAtATime = <T>(db: Db, fn: () => Promise<T>): Promise<T> =>
+  db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${MEASURE_LOCK}::bigint)`.execute(conn);
+    try {
+      return await fn();
+    } finally {
+      await sql`select pg_advisory_unlock(${MEASURE_LOCK}::bigint)`.execute(conn);
+    }
+  });
+
+const measureNow = async (db: Db, clock: Clock, rules: IdentityRules): Promise<IdentityMeasurement> => {
+  const started = performance.now();
+  const metrics = await identityMetrics(db, clock, rules);
+  const measuredAt = clock.now();
+  const seconds = (performance.now() - started) / 1000;
+  await db
+    .insertInto('identity_measurement')
+    .values({ measured_at: measuredAt, seconds, metrics: JSON.stringify(metrics) })
+    .onConflict((oc) => oc.column('measured_at').doNothing())
+    .execute();
+  await db
+    .deleteFrom('identity_measurement')
+    .where('measured_at', '<', new Date(measuredAt.getTime() - KEEP_DAYS * 86_400_000))
+    .execute();
+  return { ...metrics, measuredAt, seconds };
+};
+
+/**
+ * Measures the identity metrics now and stores the measurement. Measuring re-runs identity resolution
+ * over every customer (dry) and counts every event and order — a minute at a million customers — so it
+ * runs as a job, never on a page load (but see `latestIdentityMeasurement`).
+ */
+export const measureIdentity = (db: Db, clock: Clock, rules: IdentityRules): Promise<IdentityMeasurement> => oneAtATime(db, () => measureNow(db, clock, rules));
+
+/**
+ * The latest measurement. When there is none yet (a new installation), measures now — or waits for the
+ * measurement under way and returns it.
+ */
+export const latestIdentityMeasurement = async (db: Db, clock: Clock, rules: IdentityRules): Promise<IdentityMeasurement> =>
+  (await readLatest(db)) ?? oneAtATime(db, async () => (await readLatest(db)) ?? measureNow(db, clock, rules));
+
+/** Enqueues a new measurement (one waits at most: the job key coalesces them). */
+export const enqueueIdentityMeasurement = async (db: Db): Promise<void> => {
+  await sql`select graphile_worker.add_job(${MEASURE_TASK}, '{}'::json, job_key := ${MEASURE_TASK}, job_key_mode := 'preserve_run_at')`.execute(db);
+};
+
+/** Whether a measurement is waiting or under way. */
+export const identityMeasurementPending = async (db: Db): Promise<boolean> => {
+  const { rows } = await sql<{
+    n: number;
+  }>`select count(*)::int as n from graphile_worker.jobs where task_identifier = ${MEASURE_TASK} and attempts < max_attempts`.execute(db);
+  return (rows[0]?.n ?? 0) > 0;
+};

@@ -4,7 +4,7 @@ import { userActor } from '../../http/access.ts';
 import { ErrorBodySchema, iso, isoRequired, protectedErrors } from '../../http/schemas.ts';
 import { writeSetting } from '../../platform/settings.ts';
 import { recordAudit } from '../audit/index.ts';
-import { identityMetrics } from './identity-metrics.ts';
+import { enqueueIdentityMeasurement, identityMeasurementPending, latestIdentityMeasurement } from './identity-metrics.ts';
 import { IDENTITY_RULES_KEY, IdentityRulesSchema, loadIdentityRules } from './identity-rules.ts';
 import { type MergeRecord, mergeCustomers, undoMerge } from './merge-customers.ts';
 import { reresolveAll } from './reresolve-all.ts';
@@ -36,6 +36,9 @@ const MetricsSchema = z.object({
   mergedRecords: z.number(),
   quarantined: z.number(),
   merges: z.object({ total: z.number(), undone: z.number(), last30d: z.number() }),
+  measuredAt: z.string().describe('when these figures were measured (hourly, and after imports, rule changes and re-resolutions)'),
+  seconds: z.number().describe('how long measuring took'),
+  pending: z.boolean().describe('a new measurement is waiting or under way'),
 });
 
 export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -83,7 +86,26 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: { kind: 'session', permission: 'dashboard:read' } },
       schema: { tags: ['identity'], summary: 'Identity link rate and duplicate rate', response: { 200: MetricsSchema, ...protectedErrors } },
     },
-    async () => identityMetrics(db, clock, await loadIdentityRules(db)),
+    async () => {
+      const m = await latestIdentityMeasurement(db, clock, await loadIdentityRules(db));
+      return { ...m, measuredAt: isoRequired(m.measuredAt), pending: await identityMeasurementPending(db) };
+    },
+  );
+
+  app.post(
+    '/api/identity/metrics/measure',
+    {
+      config: { access: manage },
+      schema: {
+        tags: ['identity'],
+        summary: 'Take a new measurement of the identity metrics (a job; read them again when `pending` is false)',
+        response: { 202: z.object({ pending: z.literal(true) }), ...protectedErrors },
+      },
+    },
+    async (_req, reply) => {
+      await enqueueIdentityMeasurement(db);
+      return reply.code(202).send({ pending: true as const });
+    },
   );
 
   app.get(
@@ -116,6 +138,8 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
         await writeSetting(trx, IDENTITY_RULES_KEY, req.body, actor.id, clock.now());
         await recordAudit(trx, clock, actor, { action: 'identity.rules_update', subjectType: 'setting', subjectId: IDENTITY_RULES_KEY });
       });
+      // The duplicate rate is what the rules would merge.
+      await enqueueIdentityMeasurement(db);
       return { rules: req.body };
     },
   );
@@ -154,6 +178,7 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
             details: { merged: report.duplicates, conflicted: report.conflicted, quarantined: report.quarantined },
           }),
         );
+        await enqueueIdentityMeasurement(db);
       }
       return report;
     },

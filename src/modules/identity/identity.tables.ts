@@ -20,7 +20,15 @@ export interface IdentityQuarantineTable {
   created_at: Date;
 }
 
+/** One measurement of the identity metrics (link rate, duplicate rate…); the latest is what readers see. */
+export interface IdentityMeasurementTable {
+  measured_at: Date;
+  seconds: number;
+  metrics: ColumnType<unknown, string, string>;
+}
+
 export interface IdentityTables {
   identity_merge: IdentityMergeTable;
   identity_quarantine: IdentityQuarantineTable;
+  identity_measurement: IdentityMeasurementTable;
 }

@@ -2,8 +2,17 @@
 
 export { identifierLockBudget } from './identifier-locks.ts';
 export type { IdentityErrorCode } from './identity.errors.ts';
+export { identityJobs } from './identity.jobs.ts';
 export { identityRoutes } from './identity.routes.ts';
-export { type IdentityMetrics, identityMetrics } from './identity-metrics.ts';
+export {
+  enqueueIdentityMeasurement,
+  type IdentityMeasurement,
+  type IdentityMetrics,
+  identityMeasurementPending,
+  identityMetrics,
+  latestIdentityMeasurement,
+  measureIdentity,
+} from './identity-metrics.ts';
 export {
   DEFAULT_IDENTITY_RULES,
   IDENTIFIER_TYPES,

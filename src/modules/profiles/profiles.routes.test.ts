@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import { useTestApp } from '../../test/test-app.ts';
-import { DEFAULT_IDENTITY_RULES, normalizeIdentifier, resolveIdentities } from '../identity/index.ts';
+import { DEFAULT_IDENTITY_RULES, identityJobs, normalizeIdentifier, resolveIdentities } from '../identity/index.ts';
 
 describe('360° view and identity routes', () => {
   const t = useTestApp();
@@ -175,9 +175,41 @@ describe('360° view and identity routes', () => {
   });
 
   it('reports identity metrics and lets an admin change the rules', async () => {
+    // No measurement yet: the first reader measures.
     const metrics = (await get('/api/identity/metrics')).json();
     expect(metrics.linkRate.orders).toEqual({ linked: 1, total: 1 });
     expect(metrics.merges).toMatchObject({ total: 1, undone: 1 });
+    expect(metrics).toMatchObject({ measuredAt: expect.any(String), pending: false });
+    // Later readers get that measurement (measuring re-resolves everyone: never on a page load) until a
+    // new one is taken — by the job, enqueued by whatever changes the figures.
+    const c = await resolve([['phone', '13511113333']], {}, 'pos', new Date('2026-03-02T00:00:00Z'));
+    await t()
+      .db.db.insertInto('customer_order')
+      .values({
+        customer_id: c,
+        id: newId('ord'),
+        source: 'pos',
+        external_id: 'P-2',
+        status: 'paid',
+        total_fen: 100,
+        placed_at: new Date(),
+        created_at: new Date(),
+        updated_at: new Date(),
+      })
+      .execute();
+    const again = (await get('/api/identity/metrics')).json();
+    expect(again).toMatchObject({ measuredAt: metrics.measuredAt, linkRate: { orders: { linked: 1, total: 1 } } });
+    const analyst = await t().loginAs('analyst');
+    const refused = await t().app.inject({ method: 'POST', url: '/api/identity/metrics/measure', headers: { cookie: analyst } });
+    expect(refused.statusCode).toBe(403);
+    const measure = await t().app.inject({ method: 'POST', url: '/api/identity/metrics/measure', headers: { cookie: admin } });
+    expect(measure.statusCode).toBe(202);
+    expect((await get('/api/identity/metrics')).json().pending).toBe(true);
+    await identityJobs(t().app.deps).tasks['identity:measure']?.({}, {} as never);
+    const measured = (await get('/api/identity/metrics')).json();
+    expect(measured.linkRate.orders).toEqual({ linked: 2, total: 2 });
+    expect(new Date(measured.measuredAt).getTime()).toBeGreaterThan(new Date(metrics.measuredAt).getTime());
+
     const rules = (await get('/api/identity/rules')).json().rules;
     const changed = { ...rules, quarantineAfterCustomers: 7 };
     const put = await t().app.inject({ method: 'PUT', url: '/api/identity/rules', headers: { cookie: admin }, payload: changed });

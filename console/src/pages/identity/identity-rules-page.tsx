@@ -3,11 +3,12 @@ import { Alert, App, Button, Card, Form, InputNumber, Select, Space, Spin, Typog
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import type { IdentityMetrics, IdentityRules } from '../../api/identity-types';
+import type { IdentityRules } from '../../api/identity-types';
 import { useApi } from '../../api/use-api';
 import { ErrorAlert } from '../../components/error-alert';
 import { errorMessage } from '../../i18n/error-message';
 import { useSession } from '../../session/session-context';
+import { IdentityMeasuredAt, useIdentityMetrics } from './identity-measurement';
 import { IdentityMetricsCards } from './identity-metrics-cards';
 import { type IdentityRulesFormValues, PHONE_REGIONS, toFormValues, toRules } from './identity-rules-form';
 import { IdentityTypeTable } from './identity-type-table';
@@ -23,11 +24,12 @@ const regionName = (region: string, locale: string): string => {
 
 const IdentityMetricsSection = () => {
   const { t } = useTranslation();
-  const { data, error, loading } = useApi(() => api.get<IdentityMetrics>('/api/identity/metrics'), []);
+  const { data, error, loading, reload } = useIdentityMetrics();
   return (
     <Card title={t('identity.metricsTitle')} data-testid="identity-metrics">
       <ErrorAlert error={error} />
       {loading && !data ? <Spin /> : data && <IdentityMetricsCards metrics={data} explain />}
+      {data && <IdentityMeasuredAt metrics={data} onQueued={reload} />}
     </Card>
   );
 };

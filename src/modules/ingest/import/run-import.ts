@@ -6,7 +6,7 @@ import { newId } from '../../../platform/ids.ts';
 import { RecentCache } from '../../../platform/recent-cache.ts';
 import { recordAudit } from '../../audit/index.ts';
 import type { Actor } from '../../auth/index.ts';
-import { identifierLockBudget, loadIdentityRules } from '../../identity/index.ts';
+import { enqueueIdentityMeasurement, identifierLockBudget, loadIdentityRules } from '../../identity/index.ts';
 import type { ImportKind } from '../ingest.tables.ts';
 import { ensureSource, isSourceId, recordRejections } from '../sources.ts';
 import type { FileEncoding } from './decode-file.ts';
@@ -474,6 +474,8 @@ export const importFile = async (db: Db, clock: Clock, actor: Actor, options: Im
         },
       });
     });
+    // New orders and customers move the link rate: a new measurement (one waits at most).
+    if (totals.stored > 0) await enqueueIdentityMeasurement(db);
     if (failure) throw failure;
     return {
       id,
