@@ -112,9 +112,17 @@ export const measureIdentity = (db: Db, clock: Clock, rules: IdentityRules): Pro
 export const latestIdentityMeasurement = async (db: Db, clock: Clock, rules: IdentityRules): Promise<IdentityMeasurement> =>
   (await readLatest(db)) ?? oneAtATime(db, async () => (await readLatest(db)) ?? measureNow(db, clock, rules));
 
-/** Enqueues a new measurement (one waits at most: the job key coalesces them). */
-export const enqueueIdentityMeasurement = async (db: Db): Promise<void> => {
-  await sql`select graphile_worker.add_job(${MEASURE_TASK}, '{}'::json, job_key := ${MEASURE_TASK}, job_key_mode := 'preserve_run_at')`.execute(db);
+/**
+ * Enqueues a new measurement; one waits at most (the job key coalesces them). `afterMinutes`: not before
+ * then, and a measurement already waiting keeps its time — a burst of imports is measured once, after the
+ * first settles. Without it (an admin asking, new rules): now, also moving a waiting one forward.
+ */
+export const enqueueIdentityMeasurement = async (db: Db, options: { afterMinutes?: number } = {}): Promise<void> => {
+  const later = options.afterMinutes !== undefined && options.afterMinutes > 0;
+  await sql`
+    select graphile_worker.add_job(${MEASURE_TASK}, '{}'::json,
+      run_at := now() + make_interval(mins => ${later ? Math.round(options.afterMinutes as number) : 0}::int),
+      job_key := ${MEASURE_TASK}, job_key_mode := ${later ? 'preserve_run_at' : 'replace'})`.execute(db);
 };
 
 /** Whether a measurement is waiting or under way. */

@@ -474,8 +474,8 @@ export const importFile = async (db: Db, clock: Clock, actor: Actor, options: Im
         },
       });
     });
-    // New orders and customers move the link rate: a new measurement (one waits at most).
-    if (totals.stored > 0) await enqueueIdentityMeasurement(db);
+    // New orders and customers move the link rate: a new measurement, once a burst of imports has settled.
+    if (totals.stored > 0) await enqueueIdentityMeasurement(db, { afterMinutes: 5 });
     if (failure) throw failure;
     return {
       id,
