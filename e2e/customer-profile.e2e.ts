@@ -92,9 +92,13 @@ describe('360° customer view and identity', () => {
     expect(await unmerge.count()).toBe(0);
   });
 
-  it('edits and saves the identity rules', async () => {
+  it('shows the history of the rates and edits and saves the identity rules', async () => {
     await clickNav(demo.page, 'identity');
     await demo.page.getByTestId('identity-rules-form').waitFor();
+    // The demo measured before and after merging its cross-channel duplicates: the chart has both.
+    const { items } = await getJson<{ items: { duplicateRate: number }[] }>('/api/identity/metrics/history');
+    expect(items[0]?.duplicateRate).toBeGreaterThan(0.4);
+    await demo.page.getByTestId('identity-history').locator('canvas').waitFor();
     await demo.page.getByTestId('rules-quarantine').fill('5');
     await demo.page.getByTestId('rules-save').click();
     await expect

@@ -132,3 +132,15 @@ export const identityMeasurementPending = async (db: Db): Promise<boolean> => {
   }>`select count(*)::int as n from graphile_worker.jobs where task_identifier = ${MEASURE_TASK} and attempts < max_attempts`.execute(db);
   return (rows[0]?.n ?? 0) > 0;
 };
+
+export type IdentityMeasurementPoint = { measuredAt: Date; linkRate: number; duplicateRate: number; customers: number };
+
+/** The latest `limit` measurements, oldest first: the history of the link and duplicate rates. */
+export const identityMeasurementHistory = async (db: Db, limit: number): Promise<IdentityMeasurementPoint[]> => {
+  const { rows } = await sql<{ measured_at: Date; link_rate: number; duplicate_rate: number; customers: number }>`
+    select measured_at, (metrics #>> '{linkRate,rate}')::float8 as link_rate, (metrics #>> '{duplicateRate,rate}')::float8 as duplicate_rate,
+           (metrics ->> 'customers')::int as customers
+    from (select * from identity_measurement order by measured_at desc limit ${limit}) m
+    order by measured_at`.execute(db);
+  return rows.map((r) => ({ measuredAt: r.measured_at, linkRate: r.link_rate, duplicateRate: r.duplicate_rate, customers: r.customers }));
+};

@@ -4,7 +4,7 @@ import { userActor } from '../../http/access.ts';
 import { ErrorBodySchema, iso, isoRequired, protectedErrors } from '../../http/schemas.ts';
 import { writeSetting } from '../../platform/settings.ts';
 import { recordAudit } from '../audit/index.ts';
-import { enqueueIdentityMeasurement, identityMeasurementPending, latestIdentityMeasurement } from './identity-metrics.ts';
+import { enqueueIdentityMeasurement, identityMeasurementHistory, identityMeasurementPending, latestIdentityMeasurement } from './identity-metrics.ts';
 import { IDENTITY_RULES_KEY, IdentityRulesSchema, loadIdentityRules } from './identity-rules.ts';
 import { type MergeRecord, mergeCustomers, undoMerge } from './merge-customers.ts';
 import { reresolveAll } from './reresolve-all.ts';
@@ -90,6 +90,27 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
       const m = await latestIdentityMeasurement(db, clock, await loadIdentityRules(db));
       return { ...m, measuredAt: isoRequired(m.measuredAt), pending: await identityMeasurementPending(db) };
     },
+  );
+
+  app.get(
+    '/api/identity/metrics/history',
+    {
+      config: { access: { kind: 'session', permission: 'dashboard:read' } },
+      schema: {
+        tags: ['identity'],
+        summary: 'The latest measurements of the link and duplicate rates, oldest first',
+        querystring: z.object({ limit: z.coerce.number().int().min(2).max(2_000).default(500) }),
+        response: {
+          200: z.object({
+            items: z.array(z.object({ measuredAt: z.string(), linkRate: z.number(), duplicateRate: z.number(), customers: z.number() })),
+          }),
+          ...protectedErrors,
+        },
+      },
+    },
+    async (req) => ({
+      items: (await identityMeasurementHistory(db, req.query.limit)).map((p) => ({ ...p, measuredAt: isoRequired(p.measuredAt) })),
+    }),
   );
 
   app.post(

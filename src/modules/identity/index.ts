@@ -8,6 +8,7 @@ export {
   enqueueIdentityMeasurement,
   type IdentityMeasurement,
   type IdentityMetrics,
+  identityMeasurementHistory,
   identityMeasurementPending,
   identityMetrics,
   latestIdentityMeasurement,

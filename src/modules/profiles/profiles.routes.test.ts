@@ -209,6 +209,10 @@ describe('360° view and identity routes', () => {
     const measured = (await get('/api/identity/metrics')).json();
     expect(measured.linkRate.orders).toEqual({ linked: 2, total: 2 });
     expect(new Date(measured.measuredAt).getTime()).toBeGreaterThan(new Date(metrics.measuredAt).getTime());
+    const history = (await get('/api/identity/metrics/history')).json();
+    expect(history.items.map((h: { measuredAt: string }) => h.measuredAt)).toEqual([metrics.measuredAt, measured.measuredAt]);
+    expect(history.items[1]).toMatchObject({ linkRate: measured.linkRate.rate, duplicateRate: measured.duplicateRate.rate, customers: measured.customers });
+    expect((await get('/api/identity/metrics/history?limit=1')).statusCode).toBe(400);
 
     const rules = (await get('/api/identity/rules')).json().rules;
     const changed = { ...rules, quarantineAfterCustomers: 7 };

@@ -8,6 +8,7 @@ import { useApi } from '../../api/use-api';
 import { ErrorAlert } from '../../components/error-alert';
 import { errorMessage } from '../../i18n/error-message';
 import { useSession } from '../../session/session-context';
+import { IdentityHistoryChart, type IdentityMeasurementPoint } from './identity-history-chart';
 import { IdentityMeasuredAt, useIdentityMetrics } from './identity-measurement';
 import { IdentityMetricsCards } from './identity-metrics-cards';
 import { type IdentityRulesFormValues, PHONE_REGIONS, toFormValues, toRules } from './identity-rules-form';
@@ -25,11 +26,20 @@ const regionName = (region: string, locale: string): string => {
 const IdentityMetricsSection = () => {
   const { t } = useTranslation();
   const { data, error, loading, reload } = useIdentityMetrics();
+  // Read again whenever a new measurement is in.
+  const history = useApi(() => api.get<{ items: IdentityMeasurementPoint[] }>('/api/identity/metrics/history'), [data?.measuredAt]);
+  const points = history.data?.items ?? [];
   return (
     <Card title={t('identity.metricsTitle')} data-testid="identity-metrics">
       <ErrorAlert error={error} />
       {loading && !data ? <Spin /> : data && <IdentityMetricsCards metrics={data} explain />}
       {data && <IdentityMeasuredAt metrics={data} onQueued={reload} />}
+      {points.length > 1 && (
+        <div data-testid="identity-history" style={{ marginTop: 16 }}>
+          <Typography.Title level={5}>{t('identity.metrics.history')}</Typography.Title>
+          <IdentityHistoryChart points={points} />
+        </div>
+      )}
     </Card>
   );
 };

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../platform/clock.ts';
 import { createLogger } from '../../../platform/logger.ts';
 import { useTestDb } from '../../../test/test-db.ts';
-import { identityMetrics, loadIdentityRules, reresolveAll } from '../../identity/index.ts';
+import { identityMeasurementHistory, identityMetrics, loadIdentityRules, reresolveAll } from '../../identity/index.ts';
 import { evaluateOnHoldout } from '../../intelligence/recommendations/index.ts';
 import { DEMO_CHANNELS, DEMO_STORE_PHONES } from './demo-channels.ts';
 import { clearDemoData, type DemoOptions, type DemoSummary, generateDemoData, hasDemoData } from './generate-demo-data.ts';
@@ -288,6 +288,10 @@ describe('generateDemoData', () => {
     expect(await resolveDemoIdentities({ db: db(), clock: systemClock, logger: createLogger('silent') })).toBeUndefined();
 
     const after = await identityMetrics(db(), systemClock, rules);
+    // The demo measured before and after, so the identity page's history shows the unification.
+    const history = await identityMeasurementHistory(db(), 10);
+    expect(history.map((h) => h.duplicateRate)).toEqual([before.duplicateRate.rate, 0]);
+    expect(history.map((h) => h.linkRate)).toEqual([before.linkRate.rate, after.linkRate.rate]);
     expect(after.duplicateRate.duplicates).toBe(0);
     expect(after.mergedRecords).toBe(before.duplicateRate.duplicates);
     expect(after.linkRate.rate).toBeGreaterThanOrEqual(0.95);

@@ -4,7 +4,7 @@ import type { Db } from '../../../platform/db.ts';
 import type { Logger } from '../../../platform/logger.ts';
 import { recordAudit } from '../../audit/index.ts';
 import { cliActor } from '../../auth/index.ts';
-import { loadIdentityRules, type ReresolutionReport, reresolveAll } from '../../identity/index.ts';
+import { loadIdentityRules, measureIdentity, type ReresolutionReport, reresolveAll } from '../../identity/index.ts';
 import { DEMO_SOURCES } from './demo-channels.ts';
 
 /**
@@ -12,7 +12,8 @@ import { DEMO_SOURCES } from './demo-channels.ts';
  * operator would with `guanxi identity reresolve --apply`: the console then lists unified customers and
  * the identity page reports what was merged. The stores' front-desk phones, typed into many store records of
  * different people, are quarantined on the way instead of merging them. Later starts leave the graph alone, so merges undone in the
- * console stay undone. Returns undefined when there was nothing to do.
+ * console stay undone. The identity metrics are measured before and after (their history shows the
+ * unification). Returns undefined when there was nothing to do.
  */
 export const resolveDemoIdentities = async (deps: { db: Db; clock: Clock; logger: Logger }): Promise<ReresolutionReport | undefined> => {
   const { db, clock, logger } = deps;
@@ -21,7 +22,10 @@ export const resolveDemoIdentities = async (deps: { db: Db; clock: Clock; logger
   if (rows[0]?.resolved) return undefined;
   // The records were just generated: no points or tags hang on them yet, so the merges need not be published
   // (thousands of no-op deliveries would keep the worker busy while the console is first used).
-  const report = await reresolveAll(db, clock, await loadIdentityRules(db), { apply: true, publish: false });
+  const rules = await loadIdentityRules(db);
+  // Measured before and after, so the identity page's history shows what unification did.
+  await measureIdentity(db, clock, rules);
+  const report = await reresolveAll(db, clock, rules, { apply: true, publish: false });
   if (report.duplicates > 0) {
     await db.transaction().execute((trx) =>
       recordAudit(trx, clock, cliActor('guanxi demo'), {
@@ -30,6 +34,7 @@ export const resolveDemoIdentities = async (deps: { db: Db; clock: Clock; logger
       }),
     );
   }
+  await measureIdentity(db, clock, rules);
   logger.info(
     {
       records: report.roots,
