@@ -125,11 +125,11 @@ export const enqueueIdentityMeasurement = async (db: Db, options: { afterMinutes
       job_key := ${MEASURE_TASK}, job_key_mode := ${later ? 'preserve_run_at' : 'replace'})`.execute(db);
 };
 
-/** Whether a measurement is waiting or under way. */
+/** Whether a measurement is due or under way (not one scheduled for later, nor one that failed for good). */
 export const identityMeasurementPending = async (db: Db): Promise<boolean> => {
-  const { rows } = await sql<{
-    n: number;
-  }>`select count(*)::int as n from graphile_worker.jobs where task_identifier = ${MEASURE_TASK} and attempts < max_attempts`.execute(db);
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from graphile_worker.jobs
+    where task_identifier = ${MEASURE_TASK} and attempts < max_attempts and (locked_at is not null or run_at <= now())`.execute(db);
   return (rows[0]?.n ?? 0) > 0;
 };
 
