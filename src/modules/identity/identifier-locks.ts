@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Trx } from '../../platform/db.ts';
+import type { Db, Trx } from '../../platform/db.ts';
 import { type Identifier, identifierLockKey } from './normalize-identifier.ts';
 
 /** Taken shared by every identity writer, and exclusively by one that would lock more identifiers than its budget. */
@@ -13,11 +13,11 @@ let budget: number | undefined;
  * default, so 1,280): an import's two lanes and the tracking resolver's two at full budget leave a fifth for
  * everything else. Read from the server once per process.
  */
-export const identifierLockBudget = async (trx: Trx): Promise<number> => {
+export const identifierLockBudget = async (db: Db | Trx): Promise<number> => {
   if (budget === undefined) {
     const { rows } = await sql<{ slots: number }>`
       select current_setting('max_locks_per_transaction')::int
-        * (current_setting('max_connections')::int + current_setting('max_prepared_transactions')::int) as slots`.execute(trx);
+        * (current_setting('max_connections')::int + current_setting('max_prepared_transactions')::int) as slots`.execute(db);
     budget = Math.max(64, Math.floor((rows[0]?.slots ?? 6_400) / 5));
   }
   return budget;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type Kysely, sql } from 'kysely';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { type DatabaseConnection, type Kysely, sql } from 'kysely';
+import { type CopyStreamQuery, type CopyToStreamQuery, from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Trx } from '../../../platform/db.ts';
 import { RecentCache } from '../../../platform/recent-cache.ts';
 import { insertStagedOrders, type OrderStatus, refreshCustomerStats } from '../../customers/index.ts';
@@ -22,14 +22,18 @@ export type ChunkOutcome = { total: number; stored: number; duplicate: number; e
 export type RecordChunk = (trx: Trx, outcome: ChunkOutcome) => Promise<void>;
 
 /**
- * COPY through a Kysely connection: pg's `client.query` accepts a submittable (pg-copy-streams' stream)
- * in place of SQL text and returns it, which is what Kysely's Postgres driver passes through.
+ * Starts a COPY on a connection Kysely provides: pg's `client.query` accepts a submittable (pg-copy-streams'
+ * stream) in place of SQL text and returns it, which is what Kysely's Postgres driver passes through.
  */
+const startCopy = (connection: DatabaseConnection, stream: CopyStreamQuery | CopyToStreamQuery): Promise<unknown> =>
+  connection.executeQuery({ sql: stream as unknown as string, parameters: [], query: { kind: 'RawNode' } as never, queryId: { queryId: 'copy' } });
+
+/** COPYs `lines` into a table through a Kysely connection. */
 const copyInto = async (conn: ImportConnection, statement: string, lines: AsyncIterable<string>): Promise<void> => {
   const stream = copyFrom(statement);
   await conn.getExecutor().provideConnection(async (c) => {
     try {
-      await c.executeQuery({ sql: stream as unknown as string, parameters: [], query: { kind: 'RawNode' } as never, queryId: { queryId: 'copy' } });
+      await startCopy(c, stream);
     } catch (e) {
       // Ends the COPY the server is waiting in (CopyFail), so the connection stays usable.
       stream.destroy(e as Error);
@@ -44,15 +48,13 @@ const copyInto = async (conn: ImportConnection, statement: string, lines: AsyncI
  * on another, without parsing them: how a lane receives its chunk of the import connection's staging tables.
  */
 const copyBetween = async (from: ImportConnection, out: string, to: ImportConnection, into: string): Promise<void> => {
-  const run = (c: { executeQuery: (q: never) => Promise<unknown> }, stream: unknown) =>
-    c.executeQuery({ sql: stream, parameters: [], query: { kind: 'RawNode' }, queryId: { queryId: 'copy' } } as never);
   await from.getExecutor().provideConnection((source) =>
     to.getExecutor().provideConnection(async (target) => {
       const reading = copyTo(out);
       const writing = copyFrom(into);
       try {
-        await run(target as never, writing);
-        await run(source as never, reading);
+        await startCopy(target, writing);
+        await startCopy(source, reading);
       } catch (e) {
         writing.destroy(e as Error);
         reading.destroy(e as Error);
@@ -101,12 +103,7 @@ export const createStage = async (conn: ImportConnection): Promise<void> => {
  * The staging table's COPY text for a batch of rows (one line each, failed rows staged as failed) and
  * the batch's errors. The identifiers of a customer are serialised once (its rows repeat them).
  */
-export const stageText = (
-  ctx: Omit<BatchContext, 'trx'>,
-  batch: Row[],
-  identifiersJson: RecentCache<string, string>,
-  seen: { maxIdentifiers: number } = { maxIdentifiers: 0 },
-): { text: string; errors: RowError[] } => {
+export const stageText = (ctx: Omit<BatchContext, 'trx'>, batch: Row[], identifiersJson: RecentCache<string, string>): { text: string; errors: RowError[] } => {
   const c = ctx as BatchContext;
   const keyAt = ctx.columns.index.external_id ?? -1;
   const qtyAt = ctx.columns.index.quantity ?? -1;
@@ -129,7 +126,6 @@ export const stageText = (
     if (identifiers === undefined) {
       identifiers = copyText(JSON.stringify(l.ref.identifiers.map((i) => [i.type, i.value])));
       identifiersJson.set(l.ref.key, identifiers);
-      if (l.ref.identifiers.length > seen.maxIdentifiers) seen.maxIdentifiers = l.ref.identifiers.length;
     }
     text +=
       `${row.line}\t${copyText(key)}\tt\t${copyText(l.ref.key)}\t${identifiers}\t${copyText(l.ref.traits.display_name)}\t${l.placedAt.toISOString()}\t` +
@@ -150,8 +146,7 @@ export const stageOrderRows = async (
   rows: AsyncIterable<Row[]>,
   onErrors: (errors: RowError[], rows: number) => Promise<void>,
   onPhase?: (phase: string, milliseconds: number) => void,
-): Promise<{ maxIdentifiers: number }> => {
-  const seen = { maxIdentifiers: 0 };
+): Promise<void> => {
   const identifiersJson = new RecentCache<string, string>(25_000);
   const started = performance.now();
   const cpu = process.cpuUsage();
@@ -160,7 +155,7 @@ export const stageOrderRows = async (
     let pending: RowError[] = [];
     let batches = 0;
     for await (const batch of rows) {
-      const { text, errors } = stageText(ctx, batch, identifiersJson, seen);
+      const { text, errors } = stageText(ctx, batch, identifiersJson);
       pending.push(...errors);
       if (++batches % 8 === 0 || pending.length >= 1_000) {
         await onErrors(pending, pending.length);
@@ -179,7 +174,6 @@ export const stageOrderRows = async (
   await sql`create index if not exists gx_order_stage_key on gx_order_stage (order_key, line)`.execute(conn);
   await sql`analyze gx_order_stage`.execute(conn);
   onPhase?.('index staging table', performance.now() - copied);
-  return seen;
 };
 
 type StagedLine = {
@@ -261,7 +255,7 @@ export type StagedOptions = {
    * would be more than the identifier locks a transaction may take (then lanes would wait for each other).
    */
   chunkCustomers: number;
-  /** The most identifiers a customer of the file has (pass 1 tells). */
+  /** The most identifiers a row can name its customer by (the identifier columns mapped). */
   identifiersPerCustomer: number;
   /**
    * Chunks resolved or written at once, each on its own connection: an INSERT never runs as a parallel
@@ -400,7 +394,7 @@ export const writeStagedOrders = async (conn: ImportConnection, ctx: Omit<BatchC
   // Lanes take chunks from the one cursor (each FETCH is one statement on the import's connection) and
   // resolve them in transactions of their own; the resolutions go back to the import's connection.
   let resolvedChunks = 0;
-  const budget = await options.pool.transaction().execute((trx) => identifierLockBudget(trx));
+  const budget = await identifierLockBudget(options.pool);
   const chunkCustomers = Math.max(50, Math.min(options.chunkCustomers, Math.floor(budget / Math.max(1, options.identifiersPerCustomer))));
   await inLanes(options.lanes, async (stopped) => {
     while (!stopped()) {

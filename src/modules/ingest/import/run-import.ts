@@ -167,16 +167,10 @@ export const importFile = async (db: Db, clock: Clock, actor: Actor, options: Im
   // Customers files are mostly new customers, so every identifier of a batch is locked while it is written:
   // batches that fit the identity lock budget, two at once (on 2 cores 200k customers with four identifiers
   // each: 63 s in batches of 5,000 one at a time — which then lock all identifiers — 45 s like this).
+  // The most identifiers a row names its customer by: the identifier columns the mapping uses.
+  const identifiersPerRow = Math.max(1, identifierFieldsMapped(columns, kind === 'customers' ? 'external_id' : 'customer_external_id'));
   const customersAtOnce =
-    kind === 'customers'
-      ? Math.max(
-          100,
-          Math.min(
-            DEFAULT_BATCH_SIZE,
-            Math.floor((await db.transaction().execute(identifierLockBudget)) / Math.max(1, identifierFieldsMapped(columns, 'external_id'))),
-          ),
-        )
-      : undefined;
+    kind === 'customers' ? Math.max(100, Math.min(DEFAULT_BATCH_SIZE, Math.floor((await identifierLockBudget(db)) / identifiersPerRow))) : undefined;
   const batchSize = options.batchSize ?? customersAtOnce ?? DEFAULT_BATCH_SIZE;
 
   const id = newId('imp', clock.now());
@@ -373,7 +367,7 @@ export const importFile = async (db: Db, clock: Clock, actor: Actor, options: Im
 
       await createStage(conn);
       try {
-        const pass1 = await stageOrderRows(
+        await stageOrderRows(
           conn,
           base,
           readable(),
@@ -391,7 +385,7 @@ export const importFile = async (db: Db, clock: Clock, actor: Actor, options: Im
           transaction: chunkTransaction,
           chunkOrders: Math.max(100, Math.min(50_000, batchSize * 10)),
           chunkCustomers: Math.max(100, Math.min(10_000, batchSize)),
-          identifiersPerCustomer: pass1.maxIdentifiers,
+          identifiersPerCustomer: identifiersPerRow,
           lanes: options.concurrency ?? DEFAULT_LANES,
           analyze: (on) => analyzeGrowingTables(on, kind),
           record: async (trx, outcome) => {
