@@ -32,6 +32,12 @@ export const recordTraits = async (trx: Trx, observations: TraitObservation[]): 
       seen_count = profile_trait.seen_count + excluded.seen_count`.execute(trx);
 };
 
+/** A customer record `c`'s own column values as rows `f(field, value)` (a value may be null): its candidates before anything is observed. */
+const OWN_COLUMNS = sql`(
+  values ('display_name', nullif(c.display_name, '')), ('phone', c.phone), ('email', c.email), ('member_no', c.member_no)
+  union all select 'attr:' || a.key, a.value::text from jsonb_each(c.attributes) a
+) as f(field, value)`;
+
 /**
  * Records a customer record's own column values as observations the first time its cluster's golden
  * record is computed, so they remain candidates (and unmerge can restore them) after columns change.
@@ -42,10 +48,7 @@ export const snapshotBaseTraits = async (trx: Trx, customerIds: string[]): Promi
     insert into profile_trait (customer_id, field, value, source, first_seen_at, last_seen_at, seen_count)
     select c.id, f.field, f.value, c.source, c.created_at, c.updated_at, 1
     from customer c
-    cross join lateral (
-      values ('display_name', nullif(c.display_name, '')), ('phone', c.phone), ('email', c.email), ('member_no', c.member_no)
-      union all select 'attr:' || a.key, a.value::text from jsonb_each(c.attributes) a
-    ) as f(field, value)
+    cross join lateral ${OWN_COLUMNS}
     where c.id = any(${customerIds}::text[]) and f.value is not null
       and not exists (select 1 from profile_trait t where t.customer_id = c.id)
     on conflict do nothing`.execute(trx);
@@ -122,10 +125,7 @@ export const goldenProvenance = async (
       -- own columns are its candidates, as snapshotBaseTraits makes them when the golden record is next computed.
       select f.field, f.value, c.source, c.updated_at, 1
       from customer c
-      cross join lateral (
-        values ('display_name', nullif(c.display_name, '')), ('phone', c.phone), ('email', c.email), ('member_no', c.member_no)
-        union all select 'attr:' || a.key, a.value::text from jsonb_each(c.attributes) a
-      ) as f(field, value)
+      cross join lateral ${OWN_COLUMNS}
       where c.root_id = ${rootId} and f.value is not null and not exists (select 1 from profile_trait t where t.customer_id = c.id)
     )
     select o.field, o.value, o.source, max(o.last_seen_at) as last_seen, max(coalesce(s.trust_rank, 50)) as trust, sum(o.seen_count)::int as freq,
